@@ -1,0 +1,60 @@
+"""Helpers every emitter shares: merging values and walking them. No chart keys here."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = ["deep_merge", "walk_leaves", "find_placeholders", "set_path", "PLACEHOLDER_IN_TEXT"]
+
+PLACEHOLDER_IN_TEXT = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Helm's merge: mappings merge key by key, anything else (lists included) is replaced; ``None`` deletes."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def walk_leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every leaf of nested values as (dotted path, value); list items as ``path[i]``."""
+    if isinstance(node, Mapping):
+        if not node:
+            yield path, node
+        for key, value in node.items():
+            yield from walk_leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        if not node:
+            yield path, node
+        for index, value in enumerate(node):
+            yield from walk_leaves(value, f"{path}[{index}]")
+    else:
+        yield path, node
+
+
+def find_placeholders(values: Any) -> dict[str, list[str]]:
+    """Placeholder -> value paths holding it, for ``<UPPER_CASE>`` markers still to fill in."""
+    found: dict[str, list[str]] = {}
+    for path, value in walk_leaves(values):
+        if isinstance(value, str):
+            for marker in PLACEHOLDER_IN_TEXT.findall(value):
+                found.setdefault(marker, []).append(path)
+    return found
+
+
+def set_path(values: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``a.b.c`` in nested dicts, creating the mappings on the way."""
+    node = values
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value

@@ -1,0 +1,492 @@
+"""Named starting points. Each is an ordinary DeploymentSpec with placeholders (``<LIKE_THIS>``) where only the
+person knows the answer; the plan lists the placeholders still to fill.
+
+Where upstream Flyte ships an overlay for the same setup, the preset is the spec that emits values meaning the
+same thing (tests/charts compare them with ../shared/reference).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import Problem, SpecError
+from .spec import (
+    Auth,
+    AuthMode,
+    ChartName,
+    Clusters,
+    Component,
+    Components,
+    Connector,
+    ConnectorKind,
+    Database,
+    DatabaseFlavour,
+    DataPlane,
+    DeploymentModel,
+    DeploymentSpec,
+    Environment,
+    Identity,
+    IdentityProvider,
+    Ingress,
+    IngressController,
+    LogProvider,
+    Logs,
+    Observability,
+    Profile,
+    Projects,
+    Propeller,
+    Quota,
+    Scheduler,
+    SchedulerKind,
+    SecretRef,
+    SslMode,
+    Storage,
+    StorageCredentials,
+    StorageProvider,
+    Tls,
+    TlsMode,
+)
+
+__all__ = ["Preset", "PRESETS", "get_preset", "preset_names"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    summary: str
+    build: Callable[[], DeploymentSpec]
+    upstream: str = ""
+    """The upstream reference overlay this preset matches, if any."""
+
+
+def _with(spec: DeploymentSpec, **changes: object) -> DeploymentSpec:
+    """A copy of ``spec`` with some sections replaced, validated again (model_copy would skip the rules)."""
+    data = spec.model_dump(exclude=set(changes))
+    return DeploymentSpec.model_validate({**data, **changes})
+
+
+def _db_secret() -> SecretRef:
+    return SecretRef(name="db-pass", key="pass.txt")
+
+
+def _aws_storage() -> Storage:
+    return Storage(
+        provider=StorageProvider.S3,
+        metadata_bucket="<METADATA_BUCKET_NAME>",
+        raw_data_bucket="<RAW_DATA_BUCKET_NAME>",
+        region="<AWS_REGION>",
+    )
+
+
+def _gcp_storage() -> Storage:
+    return Storage(
+        provider=StorageProvider.GCS,
+        metadata_bucket="<METADATA_BUCKET_NAME>",
+        raw_data_bucket="<RAW_DATA_BUCKET_NAME>",
+    )
+
+
+def _azure_storage() -> Storage:
+    return Storage(
+        provider=StorageProvider.AZURE,
+        metadata_bucket="<METADATA_CONTAINER_NAME>",
+        raw_data_bucket="<RAW_DATA_CONTAINER_NAME>",
+    )
+
+
+def _onprem_storage() -> Storage:
+    return Storage(
+        provider=StorageProvider.S3_COMPATIBLE,
+        metadata_bucket="<METADATA_BUCKET_NAME>",
+        raw_data_bucket="<RAW_DATA_BUCKET_NAME>",
+        endpoint="<S3_ENDPOINT_URL>",
+        credentials=StorageCredentials.SECRET,
+        access_key=SecretRef(name="flyte-storage", key="access-key-id"),
+        secret_key=SecretRef(name="flyte-storage", key="secret-access-key"),
+    )
+
+
+def _db(flavour: DatabaseFlavour, host: str, sslmode: SslMode) -> Database:
+    return Database(
+        flavour=flavour,
+        host=host,
+        user="flyteadmin",
+        admin_dbname="flyteadmin",
+        datacatalog_dbname="datacatalog",
+        sslmode=sslmode,
+        password=_db_secret(),
+    )
+
+
+def _production_auth(idp: IdentityProvider, issuer: str) -> Auth:
+    return Auth(mode=AuthMode.OIDC_INTERNAL, idp=idp, issuer=issuer)
+
+
+def _ha_components(propeller_replicas: int = 1) -> Components:
+    """Two replicas of every stateless service, spread across nodes; propeller scaled as asked."""
+    return Components(
+        admin=Component(replicas=2, spread_across_nodes=True),
+        datacatalog=Component(replicas=2, spread_across_nodes=True),
+        console=Component(replicas=2, spread_across_nodes=True),
+        propeller=Propeller(replicas=propeller_replicas, spread_across_nodes=propeller_replicas > 1),
+    )
+
+
+def _quotas() -> Projects:
+    return Projects(
+        quotas={
+            "development": Quota(cpu="4", memory="3000Mi"),
+            "staging": Quota(cpu="2", memory="3000Mi"),
+            "production": Quota(cpu="5", memory="4000Mi"),
+        }
+    )
+
+
+# ---- local ----------------------------------------------------------------------------------------------------
+
+
+def sandbox() -> DeploymentSpec:
+    return DeploymentSpec()
+
+
+def sandbox_core() -> DeploymentSpec:
+    return DeploymentSpec(
+        chart=ChartName.FLYTE_CORE,
+        ingress=Ingress(controller=IngressController.CONTOUR, separate_grpc=False),
+        storage=Storage(
+            provider=StorageProvider.S3_COMPATIBLE,
+            metadata_bucket="my-s3-bucket",
+            endpoint="http://minio.flyte.svc.cluster.local:9000",
+            credentials=StorageCredentials.SECRET,
+            access_key=SecretRef(name="minio", key="root-user", value="minio"),
+            secret_key=SecretRef(name="minio", key="root-password", value="miniostorage"),
+        ),
+        database=Database(
+            host="postgres.flyte.svc.cluster.local",
+            user="postgres",
+            admin_dbname="flyteadmin",
+            datacatalog_dbname="datacatalog",
+            password=SecretRef(name="postgres", key="password", value="postgres"),
+        ),
+    )
+
+
+# ---- AWS ------------------------------------------------------------------------------------------------------
+
+
+def eks_starter() -> DeploymentSpec:
+    return DeploymentSpec(
+        name="flyte-backend",
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.AWS,
+        chart=ChartName.FLYTE_BINARY,
+        storage=_aws_storage(),
+        database=_db(DatabaseFlavour.RDS, "<RDS_HOST>", SslMode.REQUIRE),
+        identity=Identity(backend="<FLYTE_BACKEND_IAM_ROLE_ARN>", tasks="<FLYTE_TASKS_IAM_ROLE_ARN>"),
+        ingress=Ingress(
+            controller=IngressController.ALB,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.ACM, certificate_arn="<ACM_CERTIFICATE_ARN>"),
+        ),
+        observability=Observability(logs=Logs(providers=[LogProvider.CLOUDWATCH])),
+    )
+
+
+def eks_production() -> DeploymentSpec:
+    return _with(
+        eks_starter(),
+        profile=Profile.PRODUCTION,
+        auth=_production_auth(IdentityProvider.OKTA, "<OIDC_ISSUER_URL>"),
+    )
+
+
+def eks_core() -> DeploymentSpec:
+    return DeploymentSpec(
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.AWS,
+        chart=ChartName.FLYTE_CORE,
+        profile=Profile.PRODUCTION,
+        storage=_aws_storage(),
+        database=_db(DatabaseFlavour.RDS, "<RDS_HOST>", SslMode.REQUIRE),
+        identity=Identity(backend="<FLYTE_BACKEND_IAM_ROLE_ARN>", tasks="<FLYTE_TASKS_IAM_ROLE_ARN>"),
+        auth=_production_auth(IdentityProvider.OKTA, "<OIDC_ISSUER_URL>"),
+        ingress=Ingress(
+            controller=IngressController.ALB,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.ACM, certificate_arn="<ACM_CERTIFICATE_ARN>"),
+        ),
+        components=_ha_components(propeller_replicas=2),
+        observability=Observability(logs=Logs(providers=[LogProvider.CLOUDWATCH])),
+        projects=_quotas(),
+    )
+
+
+def eks_core_aws_scheduler() -> DeploymentSpec:
+    spec = eks_core()
+    return _with(spec, components=_with_scheduler(spec.components, Scheduler(kind=SchedulerKind.AWS)))
+
+
+def _with_scheduler(components: Components, scheduler: Scheduler) -> Components:
+    return Components.model_validate({**components.model_dump(exclude={"scheduler"}), "scheduler": scheduler})
+
+
+def eks_multicluster() -> DeploymentSpec:
+    return _with(
+        eks_core(),
+        model=DeploymentModel.MULTI_CLUSTER,
+        clusters=Clusters(
+            data_planes=[
+                DataPlane(
+                    name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=0.5
+                ),
+                DataPlane(
+                    name="dataplane-2", endpoint="<DATAPLANE_2_K8S_API_URL>", label="default", weight=0.5
+                ),
+            ]
+        ),
+    )
+
+
+def eks_hybrid() -> DeploymentSpec:
+    return _with(
+        eks_starter(),
+        model=DeploymentModel.HYBRID,
+        components=Components(connector=Component(enabled=True)),
+        connectors=[
+            Connector(kind=ConnectorKind.AWS_BATCH),
+            Connector(
+                kind=ConnectorKind.DATABRICKS,
+                endpoint="<DATABRICKS_WORKSPACE_URL>",
+                secret=SecretRef(name="flyte-connector-secrets", key="databricks-token"),
+            ),
+        ],
+    )
+
+
+# ---- GCP ------------------------------------------------------------------------------------------------------
+
+
+def gke_starter() -> DeploymentSpec:
+    return DeploymentSpec(
+        name="flyte-backend",
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.GCP,
+        chart=ChartName.FLYTE_BINARY,
+        storage=_gcp_storage(),
+        database=_db(DatabaseFlavour.CLOUD_SQL, "<CLOUD_SQL_IP>", SslMode.DISABLE),
+        identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
+        ingress=Ingress(
+            controller=IngressController.NGINX,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
+        ),
+        observability=Observability(logs=Logs(providers=[LogProvider.STACKDRIVER])),
+    )
+
+
+def gke_production() -> DeploymentSpec:
+    return DeploymentSpec(
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.GCP,
+        chart=ChartName.FLYTE_CORE,
+        profile=Profile.PRODUCTION,
+        storage=_gcp_storage(),
+        database=_db(DatabaseFlavour.CLOUD_SQL, "<CLOUD_SQL_IP>", SslMode.DISABLE),
+        identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
+        auth=_production_auth(IdentityProvider.GOOGLE, "https://accounts.google.com"),
+        ingress=Ingress(
+            controller=IngressController.NGINX,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
+        ),
+        components=_ha_components(propeller_replicas=1),
+        observability=Observability(logs=Logs(providers=[LogProvider.STACKDRIVER])),
+        projects=_quotas(),
+    )
+
+
+def gke_multicluster() -> DeploymentSpec:
+    return _with(
+        gke_production(),
+        model=DeploymentModel.MULTI_CLUSTER,
+        clusters=Clusters(
+            data_planes=[
+                DataPlane(
+                    name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=1.0
+                ),
+                DataPlane(name="gpu-1", endpoint="<GPU_DATAPLANE_K8S_API_URL>", label="gpu", weight=1.0),
+            ]
+        ),
+    )
+
+
+# ---- Azure ----------------------------------------------------------------------------------------------------
+
+
+def aks_starter() -> DeploymentSpec:
+    return DeploymentSpec(
+        name="flyte-backend",
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.AZURE,
+        chart=ChartName.FLYTE_BINARY,
+        storage=_azure_storage(),
+        database=_db(DatabaseFlavour.AZURE_POSTGRES, "<AZURE_POSTGRES_HOST>", SslMode.REQUIRE),
+        identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
+        ingress=Ingress(
+            controller=IngressController.NGINX,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
+        ),
+        observability=Observability(logs=Logs(providers=[LogProvider.AZURE])),
+    )
+
+
+def aks_production() -> DeploymentSpec:
+    return DeploymentSpec(
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.AZURE,
+        chart=ChartName.FLYTE_CORE,
+        profile=Profile.PRODUCTION,
+        storage=_azure_storage(),
+        database=_db(DatabaseFlavour.AZURE_POSTGRES, "<AZURE_POSTGRES_HOST>", SslMode.REQUIRE),
+        identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
+        auth=_production_auth(IdentityProvider.ENTRA_ID, "<ENTRA_ID_ISSUER_URL>"),
+        ingress=Ingress(
+            controller=IngressController.NGINX,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
+        ),
+        components=_ha_components(propeller_replicas=1),
+        observability=Observability(logs=Logs(providers=[LogProvider.AZURE])),
+        projects=_quotas(),
+    )
+
+
+def aks_multicluster() -> DeploymentSpec:
+    return _with(
+        aks_production(),
+        model=DeploymentModel.MULTI_CLUSTER,
+        clusters=Clusters(
+            data_planes=[
+                DataPlane(
+                    name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=1.0
+                ),
+            ]
+        ),
+    )
+
+
+# ---- on-prem --------------------------------------------------------------------------------------------------
+
+
+def onprem_starter() -> DeploymentSpec:
+    return DeploymentSpec(
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.ONPREM,
+        chart=ChartName.FLYTE_BINARY,
+        storage=_onprem_storage(),
+        database=_db(DatabaseFlavour.EXTERNAL, "<POSTGRES_HOST>", SslMode.PREFER),
+        ingress=Ingress(controller=IngressController.NGINX, host="<FLYTE_HOST>"),
+    )
+
+
+def onprem_production() -> DeploymentSpec:
+    return DeploymentSpec(
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=Environment.ONPREM,
+        chart=ChartName.FLYTE_CORE,
+        profile=Profile.PRODUCTION,
+        storage=_onprem_storage(),
+        database=_db(DatabaseFlavour.EXTERNAL, "<POSTGRES_HOST>", SslMode.REQUIRE),
+        auth=_production_auth(IdentityProvider.KEYCLOAK, "<KEYCLOAK_REALM_URL>"),
+        ingress=Ingress(
+            controller=IngressController.NGINX,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls"),
+        ),
+        components=_ha_components(propeller_replicas=1),
+        projects=_quotas(),
+    )
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        Preset("sandbox", "Local sandbox: the flyte-sandbox chart with MinIO and PostgreSQL", sandbox),
+        Preset(
+            "sandbox-core",
+            "Local sandbox on flyte-core with flyte-deps (MinIO, PostgreSQL, Contour)",
+            sandbox_core,
+            "flyte-core/values-sandbox.yaml",
+        ),
+        Preset(
+            "eks-starter",
+            "AWS single cluster on flyte-binary (S3, RDS, IRSA, ALB)",
+            eks_starter,
+            "flyte-binary/eks-starter.yaml",
+        ),
+        Preset(
+            "eks-production",
+            "AWS single cluster on flyte-binary with OIDC auth",
+            eks_production,
+            "flyte-binary/eks-production.yaml",
+        ),
+        Preset(
+            "eks-core",
+            "AWS production on flyte-core (HA, IRSA, ALB, CloudWatch)",
+            eks_core,
+            "flyte-core/values-eks.yaml",
+        ),
+        Preset(
+            "eks-core-aws-scheduler",
+            "AWS production on flyte-core with the EventBridge/SQS scheduler",
+            eks_core_aws_scheduler,
+            "flyte-core/values-eks-override.yaml",
+        ),
+        Preset(
+            "eks-multicluster",
+            "AWS control plane with two data planes (flyte-core)",
+            eks_multicluster,
+            "flyte-core/values-controlplane.yaml + values-dataplane.yaml",
+        ),
+        Preset("eks-hybrid", "AWS control plane plus AWS Batch and Databricks connectors", eks_hybrid),
+        Preset(
+            "gke-starter",
+            "GCP single cluster on flyte-binary (GCS, Cloud SQL, Workload Identity)",
+            gke_starter,
+            "flyte-binary/gke-starter.yaml",
+        ),
+        Preset(
+            "gke-production", "GCP production on flyte-core", gke_production, "flyte-core/values-gcp.yaml"
+        ),
+        Preset("gke-multicluster", "GCP control plane with a default and a GPU data plane", gke_multicluster),
+        Preset(
+            "aks-starter",
+            "Azure single cluster on flyte-binary (Blob Storage, Azure PostgreSQL)",
+            aks_starter,
+        ),
+        Preset(
+            "aks-production", "Azure production on flyte-core (workload identity, Entra ID)", aks_production
+        ),
+        Preset("aks-multicluster", "Azure control plane with one data plane", aks_multicluster),
+        Preset(
+            "onprem-starter", "Self-managed Kubernetes on flyte-binary (S3-compatible store)", onprem_starter
+        ),
+        Preset("onprem-production", "Self-managed Kubernetes on flyte-core with Keycloak", onprem_production),
+    ]
+}
+
+
+def preset_names() -> list[str]:
+    return list(PRESETS)
+
+
+def get_preset(name: str) -> DeploymentSpec:
+    """A fresh spec for a named preset; an unknown name is a SpecError naming the choices."""
+    try:
+        return PRESETS[name].build()
+    except KeyError:
+        raise SpecError(
+            [Problem("preset", f"unknown preset {name!r}", f"choose one of: {', '.join(PRESETS)}")]
+        ) from None

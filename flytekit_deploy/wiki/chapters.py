@@ -1,0 +1,107 @@
+"""Which notebooks are chapters, in what order, under which title.
+
+The order is a rule in code rather than a ``_toc.yml``: a chapter is a notebook named ``NN-slug.ipynb`` directly in
+the notebooks folder, sorted by its number. Adding a chapter is then adding one file, and a notebook without a
+number (a scratch pad, the configurator) stays out of the site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, UserInputError
+
+__all__ = ["Chapter", "discover_chapters", "notebook_title"]
+
+CHAPTER_NAME = re.compile(r"^(?P<number>\d+)-(?P<slug>[A-Za-z0-9][A-Za-z0-9_.-]*)\.ipynb$")
+_HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One page of the site: the source notebook and the names derived from it."""
+
+    path: Path
+    number: int
+    title: str
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def html_name(self) -> str:
+        return f"{self.path.stem}.html"
+
+
+def notebook_title(cells: list[dict], fallback: str) -> str:
+    """The text of the first markdown ``# heading``, without markdown decoration; ``fallback`` when none."""
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        match = _HEADING.search(text)
+        if match:
+            title = _MD_LINK.sub(r"\1", match.group("title"))
+            return re.sub(r"[`*_]", "", title).strip() or fallback
+    return fallback
+
+
+def _slug_title(stem: str) -> str:
+    match = CHAPTER_NAME.match(stem + ".ipynb")
+    slug = match.group("slug") if match else stem
+    return re.sub(r"[-_]+", " ", slug).strip().capitalize()
+
+
+def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
+    """The chapters of ``notebooks_dir`` in number order (ties broken by name).
+
+    Raises :class:`UserInputError` when the folder is missing, holds no chapter, or a chapter is not valid JSON.
+    """
+    notebooks_dir = Path(notebooks_dir)
+    if not notebooks_dir.is_dir():
+        raise UserInputError(
+            [
+                Problem(
+                    str(notebooks_dir),
+                    "notebooks folder not found",
+                    "pass --notebooks DIR with NN-*.ipynb files",
+                )
+            ],
+            source="wiki",
+        )
+    chapters: list[Chapter] = []
+    problems: list[Problem] = []
+    for path in sorted(notebooks_dir.glob("*.ipynb")):
+        match = CHAPTER_NAME.match(path.name)
+        if not match:
+            continue
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError) as exc:
+            problems.append(
+                Problem(str(path), f"not a readable notebook ({exc})", "save it again from Jupyter")
+            )
+            continue
+        chapters.append(
+            Chapter(path, int(match.group("number")), notebook_title(cells, _slug_title(path.stem)))
+        )
+    if problems:
+        raise UserInputError(problems, source="wiki")
+    if not chapters:
+        raise UserInputError(
+            [
+                Problem(
+                    str(notebooks_dir),
+                    "no chapter notebooks found",
+                    "name chapters NN-slug.ipynb (for example 01-overview.ipynb)",
+                )
+            ],
+            source="wiki",
+        )
+    return sorted(chapters, key=lambda chapter: (chapter.number, chapter.path.name))
