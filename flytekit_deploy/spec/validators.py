@@ -122,6 +122,8 @@ def check_bucket(value: str, provider: str, path: str = "") -> str:
             pass
         if provider == "gcs" and value.startswith("goog"):
             problems.append("must not start with 'goog'")
+        elif provider == "gcs" and "google" in value:
+            problems.append("must not contain 'google'")
         if provider in ("s3", "s3-compatible") and (value.startswith("xn--") or value.endswith("-s3alias")):
             problems.append("must not start with 'xn--' or end with '-s3alias'")
         fix = {

@@ -1,0 +1,254 @@
+"""Run chapter notebooks with a real kernel (nbclient), in parallel, skipping any whose result is cached.
+
+The cache key is a hash of the notebook's cells, its file name, the kernel name and every file of the
+``flytekit_deploy`` package: a chapter re-runs when its text or the code it documents changes, and not when only
+its saved outputs do. Data files a notebook reads are not part of the key; ``rerun=True`` on the build forces it.
+Cache entries live under ``<site>/.cache/notebooks/<key>/`` (the executed notebook plus the files it offered for
+download), so a rebuild restores a chapter's downloads along with its outputs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import Problem, UserInputError
+from ..fileio import atomic_write_text
+from .downloads import DOWNLOADS_ENV
+
+__all__ = [
+    "ExecutionTask",
+    "ExecutionResult",
+    "NotebookError",
+    "package_fingerprint",
+    "notebook_key",
+    "ensure_executed",
+    "execute_notebooks",
+    "map_in_pool",
+]
+
+CACHE_FORMAT = 1
+CELL_TIMEOUT_SECONDS = 600
+EXECUTED_NAME = "executed.ipynb"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class NotebookError(UserInputError):
+    """A chapter failed to run: names the notebook, the cell and the error, without the traceback wall."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions cross the process pool by pickling; rebuild from the problems, not from the message.
+        return (type(self), (self.problems, self.source))
+
+
+@dataclass(frozen=True)
+class ExecutionTask:
+    """One notebook to make available executed: where it is, its cache key, and where its outputs go."""
+
+    notebook: Path
+    key: str
+    kernel_name: str
+    entry_dir: Path
+    downloads_dir: Path
+    previous_cache_dirs: tuple[Path, ...] = ()
+    timeout: int = CELL_TIMEOUT_SECONDS
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    notebook: Path
+    executed_path: Path
+    executed: bool
+    seconds: float
+
+
+def package_fingerprint() -> str:
+    """Hash of every file of the installed ``flytekit_deploy`` package (sources and templates, not bytecode)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def notebook_key(notebook: Path, package_hash: str) -> tuple[str, str]:
+    """(cache key, kernel name) of a notebook; only cell types and sources count, not outputs or metadata."""
+    data = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    kernel = str(((data.get("metadata") or {}).get("kernelspec") or {}).get("name") or "python3")
+    cells = []
+    for cell in data.get("cells", []):
+        source = cell.get("source", "")
+        cells.append([cell.get("cell_type"), "".join(source) if isinstance(source, list) else source])
+    material = json.dumps(
+        {
+            "format": CACHE_FORMAT,
+            "name": Path(notebook).name,
+            "kernel": kernel,
+            "python": list(sys.version_info[:2]),
+            "package": package_hash,
+            "cells": cells,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(material.encode()).hexdigest(), kernel
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy a folder into place through a temporary sibling, so a half copy never looks like a cache entry."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+        os.replace(staging, target) if not target.exists() else shutil.rmtree(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _restore(task: ExecutionTask) -> bool:
+    """Reuse an executed notebook from this build or an earlier one; copy its downloads into the site."""
+    if not (task.entry_dir / EXECUTED_NAME).is_file():
+        for cache in task.previous_cache_dirs:
+            earlier = cache / task.key
+            if (earlier / EXECUTED_NAME).is_file():
+                _copy_tree(earlier, task.entry_dir)
+                break
+        else:
+            return False
+    downloads = task.entry_dir / "downloads"
+    if downloads.is_dir():
+        shutil.copytree(downloads, task.downloads_dir, dirs_exist_ok=True)
+    return True
+
+
+def ensure_executed(task: ExecutionTask) -> ExecutionResult:
+    """The executed notebook of ``task``, from the cache or by running every cell with a fresh kernel."""
+    start = time.perf_counter()
+    if _restore(task):
+        return ExecutionResult(task.notebook, task.entry_dir / EXECUTED_NAME, False, time.perf_counter() - start)
+    executed = _run(task)
+    work = Path(tempfile.mkdtemp(prefix=f".{task.key[:12]}.", dir=task.entry_dir.parent))
+    try:
+        if task.downloads_dir.is_dir():
+            shutil.copytree(task.downloads_dir, work / "downloads")
+        atomic_write_text(work / EXECUTED_NAME, executed)
+        if task.entry_dir.exists():
+            shutil.rmtree(work)
+        else:
+            os.replace(work, task.entry_dir)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return ExecutionResult(task.notebook, task.entry_dir / EXECUTED_NAME, True, time.perf_counter() - start)
+
+
+def _run(task: ExecutionTask) -> str:
+    import nbformat
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = nbformat.read(task.notebook, as_version=4)
+    task.downloads_dir.mkdir(parents=True, exist_ok=True)
+    task.entry_dir.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, DOWNLOADS_ENV: str(task.downloads_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    client = NotebookClient(
+        nb,
+        kernel_name=task.kernel_name,
+        timeout=task.timeout,
+        resources={"metadata": {"path": str(task.notebook.parent)}},
+    )
+    name = task.notebook.name
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        try:
+            client.execute(env=env, stdout=log, stderr=subprocess.STDOUT)
+        except CellExecutionError as exc:
+            raise _cell_error(name, client.nb, exc.ename, exc.evalue) from None
+        except CellTimeoutError:
+            raise _cell_error(name, client.nb, "Timeout", f"a cell ran longer than {task.timeout} s") from None
+        except DeadKernelError:
+            log.seek(0)
+            tail = " | ".join(log.read().strip().splitlines()[-3:])
+            raise _cell_error(name, client.nb, "DeadKernelError", f"the kernel died ({tail})") from None
+        except NoSuchKernel:
+            raise NotebookError(
+                [
+                    Problem(
+                        name,
+                        f"kernel {task.kernel_name!r} is not installed",
+                        "set the notebook's kernel to python3, or install that kernel (jupyter kernelspec list)",
+                    )
+                ],
+                source="wiki",
+            ) from None
+    return str(nbformat.writes(nb))
+
+
+def _cell_error(notebook: str, nb: Any, ename: str, evalue: str) -> NotebookError:
+    """Point at the first cell holding an error output (nbclient stops there), or the last executed one."""
+    index, source = 0, ""
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            index, source = number, cell.source
+            break
+        if cell.get("execution_count") is not None:
+            index, source = number, cell.source
+    first_line = next((line.strip() for line in str(source).splitlines() if line.strip()), "")
+    where = f"{notebook}: cell {index}" + (f" ({first_line[:60]})" if first_line else "")
+    message = _ANSI.sub("", f"{ename}: {evalue}").strip()
+    return NotebookError(
+        [Problem(where, message, "open the notebook in JupyterLab and run all cells to see the full traceback")],
+        source="wiki",
+    )
+
+
+def map_in_pool(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Iterator[R]:
+    """``fn`` over ``items`` in at most ``jobs`` worker processes, yielding results as they finish.
+
+    Uses ``spawn`` so a worker never inherits a forked copy of the parent's threads or ZMQ state. The first
+    failure cancels what has not started, waits for what is running (their kernels stop cleanly) and re-raises.
+    """
+    workers = max(1, min(jobs, len(items), os.cpu_count() or 1))
+    if workers == 1:
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(fn, item) for item in items]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def execute_notebooks(
+    tasks: Iterable[ExecutionTask], *, jobs: int = 2, on_result: Callable[[ExecutionResult], None] | None = None
+) -> list[ExecutionResult]:
+    """Execute (or restore) every task in parallel; results in completion order."""
+    results = []
+    for result in map_in_pool(ensure_executed, list(tasks), jobs=jobs):
+        if on_result is not None:
+            on_result(result)
+        results.append(result)
+    return results

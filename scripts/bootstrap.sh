@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Set up everything flytekit-deploy needs on a fresh Debian/Ubuntu with Python 3.10+, idempotently:
+# system packages (graphviz; for tests also chromium and postgresql), a virtual env in .venv, the package.
+#   scripts/bootstrap.sh run    set up, then write the sandbox plan and build the wiki
+#   scripts/bootstrap.sh test   set up with the test extras, then run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+shift || true
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "need root for: $*  (run as root or install sudo)" >&2; return 1
+  fi
+}
+
+apt_updated=""
+apt_install() {
+  # Install Debian packages that are missing; apt-get update once.
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "missing system packages: ${missing[*]} (no apt-get here: install them with your package manager)" >&2
+    return 1
+  fi
+  say "installing system packages: ${missing[*]}"
+  if [ -z "$apt_updated" ]; then as_root apt-get update -q >/dev/null; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pick_python() {
+  for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  echo "Python 3.10 or newer is required (apt-get install python3)" >&2
+  return 1
+}
+
+system_packages=()
+command -v dot >/dev/null 2>&1 || system_packages+=(graphviz)
+extras="jupyter,mermaid"
+if [ "$mode" = test ]; then
+  command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || system_packages+=(postgresql)
+  extras="test"
+fi
+if [ ${#system_packages[@]} -gt 0 ]; then apt_install "${system_packages[@]}"; fi
+
+python=$(pick_python)
+if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual env .venv with $python"
+  if ! "$python" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    pyver=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    apt_install "python${pyver}-venv" || apt_install python3-venv
+    "$python" -m venv .venv
+  fi
+fi
+say "installing flytekit-deploy[$extras] into .venv"
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[$extras]"
+
+case "$mode" in
+  run)
+    say "writing the sandbox plan to out/sandbox"
+    .venv/bin/flytekit-deploy values --preset sandbox -o out/sandbox "$@"
+    if .venv/bin/python -c 'import flytekit_deploy.wiki.build' 2>/dev/null; then
+      say "building the wiki"
+      .venv/bin/flytekit-deploy wiki build -o docs/_build/site
+    fi
+    ;;
+  test)
+    say "running the test suite"
+    set +e
+    .venv/bin/python -m pytest "$@"
+    code=$?
+    set -e
+    # pytest exits 5 when it collected nothing: that is a failure of the suite, not a pass.
+    exit $code
+    ;;
+  setup) ;;
+  *) echo "usage: scripts/bootstrap.sh run|test|setup [args...]" >&2; exit 2 ;;
+esac
