@@ -1,0 +1,40 @@
+"""Cold start of `flytekit-deploy values` on the sandbox preset, against the floor `import pydantic, yaml`.
+
+Both run as fresh processes, alternated, several times; the medians are compared (target: ratio <= 1.5).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 9
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    python = sys.executable
+    cli = str(Path(python).with_name("flytekit-deploy"))
+    floor, values = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        timed([cli, "values", "--preset", "sandbox", "-o", f"{tmp}/warm"])  # warm the file cache
+        for run in range(RUNS):
+            floor.append(timed([python, "-c", "import pydantic, yaml"]))
+            values.append(timed([cli, "values", "--preset", "sandbox", "-o", f"{tmp}/run{run}"]))
+    f, v = statistics.median(floor), statistics.median(values)
+    print(f"import pydantic, yaml      median {f * 1000:7.1f} ms  (min {min(floor) * 1000:.1f})")
+    print(f"flytekit-deploy values     median {v * 1000:7.1f} ms  (min {min(values) * 1000:.1f})")
+    print(f"ratio {v / f:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
