@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import Problem, UserInputError
 
-__all__ = ["main", "build_parser", "resolve_spec"]
+__all__ = ["main", "build_parser", "resolve_spec", "add_spec_argument"]
 
 # Each area registers its own sub-commands; the modules named here import nothing heavy at module level.
 _COMMAND_MODULES = (
@@ -24,7 +24,8 @@ _COMMAND_MODULES = (
 )
 
 
-def _spec_source(parser: argparse.ArgumentParser) -> None:
+def add_spec_argument(parser: argparse.ArgumentParser) -> None:
+    """SPEC (a file) or --preset NAME: how every command that works on a spec names it."""
     parser.add_argument("spec", nargs="?", help="spec file (YAML or JSON)")
     parser.add_argument("--preset", help="use a named preset instead of a spec file (see `presets`)")
 
@@ -142,13 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_init)
 
     p = sub.add_parser("values", help="write the whole plan: values files, install guide, script, client config")
-    _spec_source(p)
+    add_spec_argument(p)
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.add_argument("--force", action="store_true", help="replace files that differ (kept as .bak)")
     p.set_defaults(handler=_cmd_values)
 
     p = sub.add_parser("explain", help="a readable summary of what a spec deploys")
-    _spec_source(p)
+    add_spec_argument(p)
     p.set_defaults(handler=_cmd_explain)
 
     p = sub.add_parser("schema", help="the DeploymentSpec JSON Schema")

@@ -237,12 +237,8 @@ def eks_multicluster() -> DeploymentSpec:
         model=DeploymentModel.MULTI_CLUSTER,
         clusters=Clusters(
             data_planes=[
-                DataPlane(
-                    name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=0.5
-                ),
-                DataPlane(
-                    name="dataplane-2", endpoint="<DATAPLANE_2_K8S_API_URL>", label="default", weight=0.5
-                ),
+                DataPlane(name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=0.5),
+                DataPlane(name="dataplane-2", endpoint="<DATAPLANE_2_K8S_API_URL>", label="default", weight=0.5),
             ]
         ),
     )
@@ -312,9 +308,7 @@ def gke_multicluster() -> DeploymentSpec:
         model=DeploymentModel.MULTI_CLUSTER,
         clusters=Clusters(
             data_planes=[
-                DataPlane(
-                    name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=1.0
-                ),
+                DataPlane(name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=1.0),
                 DataPlane(name="gpu-1", endpoint="<GPU_DATAPLANE_K8S_API_URL>", label="gpu", weight=1.0),
             ]
         ),
@@ -369,9 +363,7 @@ def aks_multicluster() -> DeploymentSpec:
         model=DeploymentModel.MULTI_CLUSTER,
         clusters=Clusters(
             data_planes=[
-                DataPlane(
-                    name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=1.0
-                ),
+                DataPlane(name="dataplane-1", endpoint="<DATAPLANE_1_K8S_API_URL>", label="default", weight=1.0),
             ]
         ),
     )
@@ -457,22 +449,16 @@ PRESETS: dict[str, Preset] = {
             gke_starter,
             "flyte-binary/gke-starter.yaml",
         ),
-        Preset(
-            "gke-production", "GCP production on flyte-core", gke_production, "flyte-core/values-gcp.yaml"
-        ),
+        Preset("gke-production", "GCP production on flyte-core", gke_production, "flyte-core/values-gcp.yaml"),
         Preset("gke-multicluster", "GCP control plane with a default and a GPU data plane", gke_multicluster),
         Preset(
             "aks-starter",
             "Azure single cluster on flyte-binary (Blob Storage, Azure PostgreSQL)",
             aks_starter,
         ),
-        Preset(
-            "aks-production", "Azure production on flyte-core (workload identity, Entra ID)", aks_production
-        ),
+        Preset("aks-production", "Azure production on flyte-core (workload identity, Entra ID)", aks_production),
         Preset("aks-multicluster", "Azure control plane with one data plane", aks_multicluster),
-        Preset(
-            "onprem-starter", "Self-managed Kubernetes on flyte-binary (S3-compatible store)", onprem_starter
-        ),
+        Preset("onprem-starter", "Self-managed Kubernetes on flyte-binary (S3-compatible store)", onprem_starter),
         Preset("onprem-production", "Self-managed Kubernetes on flyte-core with Keycloak", onprem_production),
     ]
 }

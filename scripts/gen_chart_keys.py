@@ -183,6 +183,8 @@ def build_chart(reference: Path, chart: str) -> dict[str, Any]:
     def add(path: str, kind: str) -> None:
         keys[path] = merge_type(keys.get(path), kind)
 
+    add("global", "map")  # Helm's own: values shared with every subchart
+
     for dep in meta.get("dependencies") or []:
         alias = dep.get("alias") or dep["name"]
         add(alias, "map")

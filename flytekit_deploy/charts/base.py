@@ -58,11 +58,7 @@ class ReleaseValues:
     @property
     def filename(self) -> str:
         suffix = (
-            ""
-            if self.role == "all-in-one"
-            else f"-{self.cluster}"
-            if self.role == "data-plane"
-            else f"-{self.role}"
+            "" if self.role == "all-in-one" else f"-{self.cluster}" if self.role == "data-plane" else f"-{self.role}"
         )
         return f"values-{self.chart.value}{suffix}.yaml"
 

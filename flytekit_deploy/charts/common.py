@@ -12,14 +12,19 @@ __all__ = ["deep_merge", "walk_leaves", "find_placeholders", "set_path", "PLACEH
 PLACEHOLDER_IN_TEXT = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
 
 
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Helm's merge: mappings merge key by key, anything else (lists included) is replaced; ``None`` deletes."""
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any], *, keep_null: bool = False) -> dict[str, Any]:
+    """Helm's merge: mappings merge key by key, anything else (lists included) is replaced.
+
+    ``None`` deletes the key, as Helm does when it layers values over a chart's defaults. With ``keep_null`` the
+    ``None`` is kept instead: use it when composing values files that Helm will layer later, so that the null
+    still reaches Helm and deletes the chart's default there.
+    """
     merged = copy.deepcopy(dict(base))
     for key, value in override.items():
-        if value is None:
+        if value is None and not keep_null:
             merged.pop(key, None)
         elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value, keep_null=keep_null)
         else:
             merged[key] = copy.deepcopy(value)
     return merged

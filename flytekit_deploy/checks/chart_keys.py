@@ -30,7 +30,7 @@ from .findings import Finding, Severity
 
 __all__ = ["CHARTS", "ChartCatalog", "catalog", "check_values", "check_values_file"]
 
-CHAPTER = "helm-values"
+CHAPTER = "helm-deployment"
 CHARTS = ("flyte-binary", "flyte-core", "flyte-sandbox", "flyte-deps", "flyte", "flyteconnector")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")

@@ -17,7 +17,7 @@ from .findings import Finding, Severity
 
 __all__ = ["ManifestObject", "supported_versions", "validate_objects"]
 
-CHAPTER = "helm-values"
+CHAPTER = "helm-deployment"
 HELM_INSTALL_HINT = "pip install 'flytekit-deploy[helm]'"
 
 

@@ -21,7 +21,7 @@ from .findings import Finding, Severity
 __all__ = ["LIVE_INSTALL_HINT", "S3_PROVIDERS", "probe_object_store", "probe_postgres"]
 
 LIVE_INSTALL_HINT = "pip install 'flytekit-deploy[live]'"
-CHAPTER = "troubleshooting"
+CHAPTER = "external-dependencies"
 S3_PROVIDERS = ("s3", "s3-compatible", "minio")
 _PROBE_PREFIX = "flytekit-deploy-probe/"
 
@@ -78,6 +78,41 @@ def _pg_failure(text: str) -> str:
     return "other"
 
 
+def _missing_database(psycopg: Any, kwargs: dict[str, Any], where: str) -> Finding:
+    """A missing database is fatal only if Flyte cannot create it.
+
+    flyteadmin and datacatalog (flytestdlib's ``CreatePostgresDbIfNotExists``) connect to the ``postgres``
+    database and run ``CREATE DATABASE`` when theirs is missing, which works when the user may create
+    databases. Ask the server whether this user may.
+    """
+    dbname, user, host, port = kwargs["dbname"], kwargs["user"], kwargs["host"], kwargs["port"]
+    creatable: bool | None = None
+    try:
+        with psycopg.connect(**{**kwargs, "dbname": "postgres"}) as conn:
+            row = conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+            creatable = bool(row and row[0])
+    except psycopg.Error:
+        creatable = None  # no `postgres` database to connect to, or not allowed: Flyte could not either
+    create = f'`createdb -h {host} -p {port} -U {user} {dbname}` (or CREATE DATABASE "{dbname}";)'
+    if creatable:
+        return _f(
+            Severity.WARNING,
+            f"database.{dbname}",
+            f"PostgreSQL at {where} has no database {dbname!r} yet; Flyte creates it at first start, "
+            f"since {user!r} may create databases",
+            f"nothing needed if the name is right; to create it beforehand: {create}",
+            "live.postgres.missing-database",
+        )
+    return _f(
+        Severity.ERROR,
+        f"database.{dbname}",
+        f"PostgreSQL at {where} accepted {user!r} but has no database {dbname!r}, "
+        "and the user may not create it (Flyte would crash-loop at start)",
+        f"create it as an administrator: {create}, and grant {user!r} access",
+        "live.postgres.missing-database",
+    )
+
+
 def probe_postgres(
     host: str,
     port: int,
@@ -89,8 +124,10 @@ def probe_postgres(
 ) -> list[Finding]:
     """Connect as ``user`` to each database of ``dbnames``; one Finding per distinct failure, info when good.
 
+    Each connection gives up after ``timeout`` seconds (libpq's minimum is 2), per address of the host.
     An unreachable server or a refused login stops the probe (every database would fail the same way);
-    each missing database is its own error.
+    each missing database is its own finding: an error, or a warning when the user may create databases,
+    since Flyte then creates it at first start.
     """
     psycopg = _need("psycopg", "psycopg")
     where = f"{host}:{port}"
@@ -121,15 +158,7 @@ def probe_postgres(
         waited = time.monotonic() - started
         kind = _pg_failure(text)
         if kind == "database":
-            out.append(
-                _f(
-                    Severity.ERROR,
-                    f"{path}.{dbname}",
-                    f"PostgreSQL at {where} accepted {user!r} but has no database {dbname!r}",
-                    f'create it: `createdb -h {host} -p {port} -U {user} {dbname}` (or CREATE DATABASE "{dbname}";)',
-                    "live.postgres.missing-database",
-                )
-            )
+            out.append(_missing_database(psycopg, kwargs, where))
             continue
         if kind in ("auth", "role"):
             refused = "has no user" if kind == "role" else "refused the password for user"
@@ -201,14 +230,15 @@ def probe_postgres(
 # --- object stores ---------------------------------------------------------------------------------------
 
 
-def _by_hand(provider: str, buckets: Sequence[str]) -> list[Finding]:
+def _by_hand(provider: str, buckets: Sequence[str], account: str | None) -> list[Finding]:
     """GCS and Azure Blob need SDKs the kit does not carry: say how to check by hand instead."""
     if provider == "gcs":
         commands = "; ".join(f"`gcloud storage ls gs://{b}` (or `gsutil ls gs://{b}`)" for b in buckets)
         sdk = "google-cloud-storage"
     else:
         commands = "; ".join(
-            f"`az storage container show --account-name <ACCOUNT> --name {b} --auth-mode login`" for b in buckets
+            f"`az storage container show --account-name {account or '<ACCOUNT>'} --name {b} --auth-mode login`"
+            for b in buckets
         )
         sdk = "azure-storage-blob"
     return [
@@ -236,15 +266,19 @@ def probe_object_store(
     access_key: str | None = None,
     secret_key: str | None = None,
     timeout: float = 5,
+    *,
+    account: str | None = None,
 ) -> list[Finding]:
     """S3 or S3-compatible: each bucket exists, and a probe object can be written and deleted.
 
-    GCS and Azure yield one info Finding with the commands to check by hand. Without keys, boto3's usual
-    credential chain applies (environment, profile, instance role), as it would for Flyte with IAM.
+    Each call is bounded by about twice ``timeout`` (connect, then read; no retries).
+    GCS and Azure yield one info Finding with the commands to check by hand (``account``: the Azure storage
+    account, for the command). Without keys, boto3's usual credential chain applies (environment, profile,
+    instance role).
     """
     provider = provider.lower()
     if provider in ("gcs", "azure"):
-        return _by_hand(provider, buckets)
+        return _by_hand(provider, buckets, account)
     if provider not in S3_PROVIDERS:
         raise UserInputError(
             [

@@ -41,12 +41,13 @@ __all__ = [
     "RenderResult",
     "RenderedObject",
     "render_chart",
+    "split_helm_output",
     "validate_manifests",
 ]
 
 HELM_INSTALL_HINT = "pip install 'flytekit-deploy[helm]'"
 DEFAULT_API_VERSIONS: tuple[str, ...] = ("apiextensions.k8s.io/v1/CustomResourceDefinition",)
-CHAPTER = "helm-values"
+CHAPTER = "helm-deployment"
 HELM_TIMEOUT_S = 120
 _SOURCE = re.compile(r"^# Source: (.+?)\s*$", re.MULTILINE)
 _DOC_SPLIT = re.compile(r"^---[ \t]*$", re.MULTILINE)

@@ -24,9 +24,14 @@ def _merge_secrets(releases: list[ReleaseValues]) -> list[SecretSpec]:
             key = (secret.cluster, secret.namespace, secret.name)
             if key not in merged:
                 merged[key] = SecretSpec(
-                    name=secret.name, namespace=secret.namespace, keys=dict(secret.keys), cluster=secret.cluster,
-                    purpose=secret.purpose, spec_paths=list(secret.spec_paths),
-                    values=dict(secret.values) if secret.values else None, kind=secret.kind,
+                    name=secret.name,
+                    namespace=secret.namespace,
+                    keys=dict(secret.keys),
+                    cluster=secret.cluster,
+                    purpose=secret.purpose,
+                    spec_paths=list(secret.spec_paths),
+                    values=dict(secret.values) if secret.values else None,
+                    kind=secret.kind,
                 )
                 continue
             known = merged[key]

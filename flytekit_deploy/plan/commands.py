@@ -36,23 +36,38 @@ def _ingress_addon(spec: DeploymentSpec, cluster_name: str) -> _AddonChart | Non
     controller = spec.ingress.controller
     if controller is IngressController.NGINX:
         return _AddonChart(
-            "ingress-nginx", "https://kubernetes.github.io/ingress-nginx", "ingress-nginx",
-            "ingress-nginx/ingress-nginx", "ingress-nginx", "the NGINX ingress controller serves the Flyte Ingresses",
+            "ingress-nginx",
+            "https://kubernetes.github.io/ingress-nginx",
+            "ingress-nginx",
+            "ingress-nginx/ingress-nginx",
+            "ingress-nginx",
+            "the NGINX ingress controller serves the Flyte Ingresses",
         )
     if controller is IngressController.CONTOUR:
         return _AddonChart(
-            "bitnami", "https://charts.bitnami.com/bitnami", "contour", "bitnami/contour", "projectcontour",
+            "bitnami",
+            "https://charts.bitnami.com/bitnami",
+            "contour",
+            "bitnami/contour",
+            "projectcontour",
             "Contour (Envoy) serves the Flyte Ingresses and proxies gRPC without extra annotations",
         )
     if controller is IngressController.TRAEFIK:
         return _AddonChart(
-            "traefik", "https://traefik.github.io/charts", "traefik", "traefik/traefik", "traefik",
+            "traefik",
+            "https://traefik.github.io/charts",
+            "traefik",
+            "traefik/traefik",
+            "traefik",
             "Traefik serves the Flyte Ingresses",
         )
     if controller is IngressController.ALB:
         return _AddonChart(
-            "eks", "https://aws.github.io/eks-charts", "aws-load-balancer-controller",
-            "eks/aws-load-balancer-controller", "kube-system",
+            "eks",
+            "https://aws.github.io/eks-charts",
+            "aws-load-balancer-controller",
+            "eks/aws-load-balancer-controller",
+            "kube-system",
             "the AWS Load Balancer Controller turns the Ingresses into an ALB (its IAM policy must exist)",
             extra=f"--set clusterName={shlex.quote(cluster_name)}",
         )
@@ -66,7 +81,11 @@ def ingress_prerequisites(spec: DeploymentSpec, cluster: str) -> list[Step]:
     if spec.ingress.enabled and spec.ingress.tls.mode is TlsMode.CERT_MANAGER:
         addons.append(
             _AddonChart(
-                "jetstack", "https://charts.jetstack.io", "cert-manager", "jetstack/cert-manager", "cert-manager",
+                "jetstack",
+                "https://charts.jetstack.io",
+                "cert-manager",
+                "jetstack/cert-manager",
+                "cert-manager",
                 f"cert-manager issues the TLS certificate through ClusterIssuer {spec.ingress.tls.cluster_issuer}",
                 extra="--set crds.enabled=true",
             )
@@ -74,25 +93,33 @@ def ingress_prerequisites(spec: DeploymentSpec, cluster: str) -> list[Step]:
     for addon in addons:
         if addon is None:
             continue
-        steps.append(Step(cluster, f"Add the {addon.repo_name} chart repository",
-                          f"helm repo add {addon.repo_name} {addon.repo_url}"))
-        command = (
-            f"helm upgrade --install {addon.release} {addon.chart} -n {addon.namespace} --create-namespace"
-            + (f" {addon.extra}" if addon.extra else "")
+        steps.append(
+            Step(
+                cluster,
+                f"Add the {addon.repo_name} chart repository",
+                f"helm repo add {addon.repo_name} {addon.repo_url}",
+            )
+        )
+        command = f"helm upgrade --install {addon.release} {addon.chart} -n {addon.namespace} --create-namespace" + (
+            f" {addon.extra}" if addon.extra else ""
         )
         steps.append(Step(cluster, f"Install {addon.release}", command, addon.why))
     return steps
 
 
 def _env_name(secret: SecretSpec, key: str) -> str:
-    return "_".join(part for part in f"{secret.name}_{key}".upper().replace("-", "_").replace(".", "_").split("_") if part)
+    return "_".join(
+        part for part in f"{secret.name}_{key}".upper().replace("-", "_").replace(".", "_").split("_") if part
+    )
 
 
 def secret_command(secret: SecretSpec) -> str:
     """``kubectl create secret`` for one Secret; values come from environment variables (inline only in sandbox)."""
     if secret.kind == "tls":
-        return (f"kubectl -n {secret.namespace} create secret tls {secret.name} "
-                f"--cert=./{secret.name}.crt --key=./{secret.name}.key")
+        return (
+            f"kubectl -n {secret.namespace} create secret tls {secret.name} "
+            f"--cert=./{secret.name}.crt --key=./{secret.name}.key"
+        )
     parts = [f"kubectl -n {secret.namespace} create secret generic {secret.name}"]
     for key in secret.keys:
         if secret.values and key in secret.values:
@@ -110,12 +137,23 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
         if release.cluster not in clusters:
             clusters.append(release.cluster)
     for index, cluster in enumerate(clusters):
-        steps.append(Step(cluster, f"Point kubectl at cluster {cluster}", f"kubectl config use-context {cluster}",
-                          "every following command of this cluster runs against it"))
+        steps.append(
+            Step(
+                cluster,
+                f"Point kubectl at cluster {cluster}",
+                f"kubectl config use-context {cluster}",
+                "every following command of this cluster runs against it",
+            )
+        )
         namespaces = sorted({r.namespace for r in releases if r.cluster == cluster})
         for namespace in namespaces:
-            steps.append(Step(cluster, f"Create namespace {namespace}",
-                              f"kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -"))
+            steps.append(
+                Step(
+                    cluster,
+                    f"Create namespace {namespace}",
+                    f"kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -",
+                )
+            )
         if index == 0:
             steps += ingress_prerequisites(spec, cluster)
         for secret in secrets:
@@ -123,8 +161,13 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
                 steps.append(Step(cluster, f"Create Secret {secret.name}", secret_command(secret), secret.purpose))
         repos = {(r.repo_name, r.repo) for r in releases if r.cluster == cluster}
         for repo_name, url in sorted(repos):
-            steps.append(Step(cluster, f"Add the {repo_name} chart repository",
-                              f"helm repo add {repo_name} {url} && helm repo update {repo_name}"))
+            steps.append(
+                Step(
+                    cluster,
+                    f"Add the {repo_name} chart repository",
+                    f"helm repo add {repo_name} {url} && helm repo update {repo_name}",
+                )
+            )
         for release in releases:
             if release.cluster != cluster:
                 continue
@@ -134,6 +177,12 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
             )
             if release.extra_helm_args:
                 command += " " + " ".join(release.extra_helm_args)
-            steps.append(Step(cluster, f"Install {release.chart.value} ({release.role})", command,
-                              "pinned: the repository's newest flyte-binary is a Flyte 2 chart"))
+            steps.append(
+                Step(
+                    cluster,
+                    f"Install {release.chart.value} ({release.role})",
+                    command,
+                    "pinned: the repository's newest flyte-binary is a Flyte 2 chart",
+                )
+            )
     return steps

@@ -21,8 +21,9 @@ def summary(plan: Plan) -> str:
         f"identity {spec.identity_mode.value}; auth {spec.auth.mode.value}; ingress {spec.ingress.controller.value}"
         + (f" at {spec.ingress.host}" if spec.ingress.host else ""),
     ]
-    lines.append("releases: " + ", ".join(f"{r.release} ({r.chart.value}, {r.role}, cluster {r.cluster})"
-                                          for r in plan.releases))
+    lines.append(
+        "releases: " + ", ".join(f"{r.release} ({r.chart.value}, {r.role}, cluster {r.cluster})" for r in plan.releases)
+    )
     return "\n".join(lines)
 
 
@@ -30,8 +31,10 @@ def install_guide(plan: Plan) -> str:
     out = ["# Install guide", "", "```text", summary(plan), "```", ""]
     if plan.placeholders:
         out += ["## Fill in first", "", "These inputs are still placeholders in the values files:", ""]
-        out += [f"- `{marker}`: {', '.join(f'`{p}`' for p in paths[:4])}" + (" ..." if len(paths) > 4 else "")
-                for marker, paths in plan.placeholders.items()]
+        out += [
+            f"- `{marker}`: {', '.join(f'`{p}`' for p in paths[:4])}" + (" ..." if len(paths) > 4 else "")
+            for marker, paths in plan.placeholders.items()
+        ]
         out.append("")
     if plan.secrets:
         out += ["## Secrets to create", "", "| cluster | namespace | Secret | keys | for |", "|---|---|---|---|---|"]

@@ -34,30 +34,22 @@ class Auth(SpecModel):
     """OIDC login for people, and OAuth2 client credentials for Flyte's own services."""
 
     mode: AuthMode = Field(default=AuthMode.NONE, description="none, oidc-internal or oidc-external.")
-    idp: IdentityProvider = Field(
-        default=IdentityProvider.GENERIC, description="The OpenID Connect provider."
-    )
+    idp: IdentityProvider = Field(default=IdentityProvider.GENERIC, description="The OpenID Connect provider.")
     issuer: str = Field(
         default="<OIDC_ISSUER_URL>",
         description="OIDC issuer (base URL), e.g. https://dev-1234.okta.com/oauth2/default.",
     )
-    client_id: str = Field(
-        default="<OIDC_CLIENT_ID>", description="Client ID of the web app registered in the IdP."
-    )
+    client_id: str = Field(default="<OIDC_CLIENT_ID>", description="Client ID of the web app registered in the IdP.")
     client_secret: SecretRef = Field(
-        default_factory=lambda: SecretRef(name="flyte-secret-auth", key="client_secret"),
-        description="Secret with the IdP client secret (key client_secret).",
+        default_factory=lambda: SecretRef(name="flyte-secret-auth", key="oidc_client_secret"),
+        description="Secret with the IdP client secret (key oidc_client_secret).",
     )
     user_scopes: list[str] = Field(default_factory=lambda: ["openid", "profile"], description="Login scopes.")
-    flytectl_client_id: str = Field(
-        default="flytectl", description="Public client flytectl/pyflyte log in with."
-    )
+    flytectl_client_id: str = Field(default="flytectl", description="Public client flytectl/pyflyte log in with.")
     flytectl_redirect_uri: str = Field(
         default="http://localhost:53593/callback", description="Redirect URI of the flytectl client."
     )
-    flytectl_scopes: list[str] = Field(
-        default_factory=lambda: ["offline", "all"], description="flytectl scopes."
-    )
+    flytectl_scopes: list[str] = Field(default_factory=lambda: ["offline", "all"], description="flytectl scopes.")
     authorized_uris: list[str] = Field(
         default_factory=list,
         description="URIs FlyteAdmin accepts as audience. Empty: https://<ingress host> and the in-cluster names.",

@@ -23,9 +23,7 @@ class DataPlane(SpecModel):
     label: DnsLabel = Field(
         default="default", description="Execution cluster label; executions with this label run here."
     )
-    weight: float = Field(
-        default=1.0, gt=0, le=1, description="Share of the label's executions (0 < w <= 1)."
-    )
+    weight: float = Field(default=1.0, gt=0, le=1, description="Share of the label's executions (0 < w <= 1).")
 
     @field_validator("endpoint")
     @classmethod
@@ -36,16 +34,12 @@ class DataPlane(SpecModel):
 class Clusters(SpecModel):
     """Where the control plane runs and which data planes it sends executions to."""
 
-    control_plane_name: DnsLabel = Field(
-        default="control-plane", description="Name of the control plane cluster."
-    )
+    control_plane_name: DnsLabel = Field(default="control-plane", description="Name of the control plane cluster.")
     control_plane_runs_workloads: bool = Field(
         default=False,
         description="Also run executions in the control plane's own cluster (in-cluster credentials).",
     )
-    data_planes: list[DataPlane] = Field(
-        default_factory=list, description="Data plane clusters (multi-cluster)."
-    )
+    data_planes: list[DataPlane] = Field(default_factory=list, description="Data plane clusters (multi-cluster).")
     admin_endpoint: str | None = Field(
         default=None,
         description="How data planes reach FlyteAdmin, e.g. dns:///flyte.example.com. Empty: from the ingress host.",
@@ -68,9 +62,7 @@ class Connector(SpecModel):
     secret: SecretRef | None = Field(
         default=None, description="Credentials the connector needs (token, key); none with workload identity."
     )
-    endpoint: str | None = Field(
-        default=None, description="Service endpoint where one is needed (Databricks, Slurm)."
-    )
+    endpoint: str | None = Field(default=None, description="Service endpoint where one is needed (Databricks, Slurm).")
 
     @field_validator("endpoint")
     @classmethod

@@ -15,9 +15,7 @@ class Component(SpecModel):
     """One Flyte service: on or off, how many replicas, which image tag, how much CPU and memory."""
 
     enabled: bool = Field(default=True, description="Deploy this component.")
-    replicas: int = Field(
-        default=1, ge=0, le=100, description="Pod replicas (flyte-core; flyte-binary runs one)."
-    )
+    replicas: int = Field(default=1, ge=0, le=100, description="Pod replicas (flyte-core; flyte-binary runs one).")
     image_tag: str | None = Field(default=None, description="Image tag. Empty: the chart's pinned tag.")
     resources: Resources = Field(default_factory=Resources, description="Requests and limits.")
     spread_across_nodes: bool = Field(
@@ -42,9 +40,7 @@ class Scheduler(Component):
 
 
 class Propeller(Component):
-    webhook: bool = Field(
-        default=True, description="The secrets webhook that injects Flyte secrets into pods."
-    )
+    webhook: bool = Field(default=True, description="The secrets webhook that injects Flyte secrets into pods.")
     create_crds: bool = Field(default=True, description="Let propeller create the FlyteWorkflow CRD.")
     workers: int = Field(default=40, ge=1, le=2000, description="Workflow evaluation workers.")
     manager: bool = Field(default=False, description="Run propeller sharded under its manager (flyte-core).")

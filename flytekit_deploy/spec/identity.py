@@ -32,9 +32,7 @@ class Identity(SpecModel):
         default=None,
         description="Identity of the Flyte backend (FlyteAdmin, DataCatalog, scheduler; the single binary).",
     )
-    propeller: str | None = Field(
-        default=None, description="Identity of FlytePropeller. Empty: the backend identity."
-    )
+    propeller: str | None = Field(default=None, description="Identity of FlytePropeller. Empty: the backend identity.")
     tasks: str | None = Field(
         default=None,
         description="Default identity of task pods in every project-domain namespace (cluster resource templates).",

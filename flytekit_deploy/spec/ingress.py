@@ -45,9 +45,7 @@ class Tls(SpecModel):
             TlsMode.SECRET: ("secret_name", "the name of an existing kubernetes.io/tls Secret"),
         }.get(self.mode)
         if needed and not getattr(self, needed[0]):
-            raise invalid(
-                f"tls mode {self.mode.value} needs {needed[0]}", f"set {needed[0]}: {needed[1]}", needed[0]
-            )
+            raise invalid(f"tls mode {self.mode.value} needs {needed[0]}", f"set {needed[0]}: {needed[1]}", needed[0])
         if self.certificate_arn and not (
             self.certificate_arn.startswith("arn:aws") or self.certificate_arn.startswith("<")
         ):
@@ -69,11 +67,9 @@ class Ingress(SpecModel):
     tls: Tls = Field(default_factory=Tls, description="TLS certificate.")
     separate_grpc: bool = Field(
         default=True,
-        description="A second Ingress for gRPC (needed by ALB and GCE; flyte-binary ignores it).",
+        description="A separate Ingress for gRPC traffic (ALB, GCE and nginx need it to speak HTTP/2 to the backend).",
     )
-    annotations: dict[str, str] = Field(
-        default_factory=dict, description="Extra annotations on every Ingress."
-    )
+    annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations on every Ingress.")
 
     @field_validator("host")
     @classmethod

@@ -137,9 +137,7 @@ def parse_spec(text: str, source: str = "spec") -> DeploymentSpec:
             source=source,
         ) from None
     if data is None:
-        raise SpecError(
-            [Problem("", "the file is empty", "start from `flytekit-deploy init sandbox`")], source
-        )
+        raise SpecError([Problem("", "the file is empty", "start from `flytekit-deploy init sandbox`")], source)
     return spec_from_dict(data, source=source)
 
 
@@ -153,9 +151,7 @@ def load_spec(path: str | Path) -> DeploymentSpec:
             [Problem(str(file), "no such file", "check the path, or create one with `flytekit-deploy init`")]
         ) from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
-        raise SpecError(
-            [Problem(str(file), f"cannot read it: {error}", "pass a readable YAML or JSON file")]
-        ) from None
+        raise SpecError([Problem(str(file), f"cannot read it: {error}", "pass a readable YAML or JSON file")]) from None
     return parse_spec(text, source=str(file))
 
 

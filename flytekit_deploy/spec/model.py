@@ -77,9 +77,7 @@ def _sandbox_database() -> Database:
     )
 
 
-def recommend_chart(
-    model: DeploymentModel, propeller_replicas: int = 1, aws_scheduler: bool = False
-) -> ChartName:
+def recommend_chart(model: DeploymentModel, propeller_replicas: int = 1, aws_scheduler: bool = False) -> ChartName:
     """The chart the kit picks when the spec names none.
 
     - sandbox: ``flyte-sandbox`` (the chart ``flytectl demo`` installs: flyte-binary with MinIO and PostgreSQL);
@@ -106,18 +104,14 @@ class DeploymentSpec(SpecModel):
         default=None,
         description="flyte-binary, flyte-core or flyte-sandbox. Empty: the kit's recommendation.",
     )
-    chart_version: str = Field(
-        default="v1.16.8", description="Pinned chart version (the last Flyte v1 release)."
-    )
+    chart_version: str = Field(default="v1.16.8", description="Pinned chart version (the last Flyte v1 release).")
     profile: Profile = Field(default=Profile.DEVELOPMENT, description="development or production.")
 
     local: LocalSettings | None = Field(default=None, description="Local cluster (environment local).")
     aws: AwsSettings | None = Field(default=None, description="AWS account (environment aws).")
     gcp: GcpSettings | None = Field(default=None, description="GCP project (environment gcp).")
     azure: AzureSettings | None = Field(default=None, description="Azure subscription (environment azure).")
-    onprem: OnPremSettings | None = Field(
-        default=None, description="Self-managed cluster (environment on-prem)."
-    )
+    onprem: OnPremSettings | None = Field(default=None, description="Self-managed cluster (environment on-prem).")
 
     storage: Storage = Field(default_factory=lambda: _sandbox_storage(), title="Storage")
     database: Database = Field(default_factory=lambda: _sandbox_database(), title="Database")
@@ -127,9 +121,7 @@ class DeploymentSpec(SpecModel):
     components: Components = Field(default_factory=Components, title="Components")
     observability: Observability = Field(default_factory=Observability, title="Observability")
     clusters: Clusters = Field(default_factory=Clusters, title="Clusters")
-    connectors: list[Connector] = Field(
-        default_factory=list, description="Hybrid: compute outside Kubernetes."
-    )
+    connectors: list[Connector] = Field(default_factory=list, description="Hybrid: compute outside Kubernetes.")
     projects: Projects = Field(default_factory=Projects, title="Projects and domains")
     overrides: dict[str, dict[str, Any]] = Field(
         default_factory=dict,

@@ -15,9 +15,7 @@ __all__ = ["ServiceMonitor", "LogProvider", "LogLink", "Logs", "Observability"]
 class ServiceMonitor(SpecModel):
     """Prometheus Operator ServiceMonitor for each Flyte component that exposes metrics."""
 
-    enabled: bool = Field(
-        default=False, description="Create ServiceMonitors (needs the Prometheus Operator CRDs)."
-    )
+    enabled: bool = Field(default=False, description="Create ServiceMonitors (needs the Prometheus Operator CRDs).")
     interval: str = Field(default="60s", description="Scrape interval.")
     scrape_timeout: str = Field(default="30s", description="Scrape timeout (must be below the interval).")
     labels: dict[str, str] = Field(
@@ -43,9 +41,7 @@ class LogLink(SpecModel):
     """A custom log link shown in the console, as a Go template over the pod (``{{ .podName }}``...)."""
 
     name: str = Field(description="Link text in the console.")
-    template: str = Field(
-        description="URL template, e.g. https://logs.example.com/{{ .namespace }}/{{ .podName }}"
-    )
+    template: str = Field(description="URL template, e.g. https://logs.example.com/{{ .namespace }}/{{ .podName }}")
 
 
 class Logs(SpecModel):
@@ -56,12 +52,8 @@ class Logs(SpecModel):
         default="http://localhost:30080/kubernetes-dashboard/#/log/",
         description="Kubernetes dashboard base URL for the kubernetes link.",
     )
-    cloudwatch_log_group: str = Field(
-        default="<CLOUDWATCH_LOG_GROUP>", description="CloudWatch log group (AWS)."
-    )
-    stackdriver_log_resource: str = Field(
-        default="k8s_container", description="Stackdriver resource type (GCP)."
-    )
+    cloudwatch_log_group: str = Field(default="<CLOUDWATCH_LOG_GROUP>", description="CloudWatch log group (AWS).")
+    stackdriver_log_resource: str = Field(default="k8s_container", description="Stackdriver resource type (GCP).")
     azure_workspace_url: str = Field(
         default="<AZURE_LOG_ANALYTICS_URL>",
         description="Azure Monitor / Log Analytics query URL prefix the pod name is appended to.",

@@ -102,9 +102,7 @@ class AzureSettings(SpecModel):
 
     tenant_id: str = Field(default="<AZURE_TENANT_ID>", description="Entra ID tenant (GUID).")
     subscription_id: str = Field(default="<AZURE_SUBSCRIPTION_ID>", description="Subscription (GUID).")
-    resource_group: str = Field(
-        default="<AZURE_RESOURCE_GROUP>", description="Resource group of the cluster."
-    )
+    resource_group: str = Field(default="<AZURE_RESOURCE_GROUP>", description="Resource group of the cluster.")
     region: str = Field(default="<AZURE_REGION>", description="Azure region, e.g. westeurope.")
     storage_account: str = Field(
         default="<AZURE_STORAGE_ACCOUNT>",
@@ -117,6 +115,4 @@ class AzureSettings(SpecModel):
 class OnPremSettings(SpecModel):
     """A self-managed Kubernetes cluster."""
 
-    cluster_name: str = Field(
-        default="flyte", description="A name for the cluster, used in diagrams and configs."
-    )
+    cluster_name: str = Field(default="flyte", description="A name for the cluster, used in diagrams and configs.")

@@ -30,6 +30,4 @@ class Projects(SpecModel):
         default_factory=lambda: [Project(name="flytesnacks", description="Flyte examples")],
         description="Projects registered at install time.",
     )
-    quotas: dict[str, Quota] = Field(
-        default_factory=dict, description="Per-domain quota, e.g. production: {cpu: 8}."
-    )
+    quotas: dict[str, Quota] = Field(default_factory=dict, description="Per-domain quota, e.g. production: {cpu: 8}.")

@@ -38,9 +38,7 @@ class Storage(SpecModel):
         default=None,
         description="Bucket for task outputs (raw data). Empty: the metadata bucket. A separate one is advised.",
     )
-    region: str | None = Field(
-        default=None, description="Bucket region (S3). Empty: the cloud account's region."
-    )
+    region: str | None = Field(default=None, description="Bucket region (S3). Empty: the cloud account's region.")
     endpoint: str | None = Field(
         default=None,
         description="S3-compatible only: the endpoint URL, e.g. http://minio.flyte.svc.cluster.local:9000.",
@@ -51,9 +49,7 @@ class Storage(SpecModel):
     )
     access_key: SecretRef | None = Field(default=None, description="Access key ID (credentials: secret).")
     secret_key: SecretRef | None = Field(default=None, description="Secret access key (credentials: secret).")
-    cache_max_size_mb: int = Field(
-        default=0, ge=0, description="In-memory cache for metadata reads, MB (0 off)."
-    )
+    cache_max_size_mb: int = Field(default=0, ge=0, description="In-memory cache for metadata reads, MB (0 off).")
 
     @model_validator(mode="after")
     def _consistent(self) -> Storage:
@@ -74,9 +70,7 @@ class Storage(SpecModel):
                 "remove storage.endpoint, or set provider: s3-compatible",
                 "endpoint",
             )
-        if self.credentials is StorageCredentials.SECRET and (
-            self.access_key is None or self.secret_key is None
-        ):
+        if self.credentials is StorageCredentials.SECRET and (self.access_key is None or self.secret_key is None):
             raise invalid(
                 "credentials: secret needs both access_key and secret_key Secret references",
                 "set storage.access_key and storage.secret_key (name and key of the Secret)",

@@ -84,13 +84,9 @@ def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
         try:
             cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         except (OSError, ValueError) as exc:
-            problems.append(
-                Problem(str(path), f"not a readable notebook ({exc})", "save it again from Jupyter")
-            )
+            problems.append(Problem(str(path), f"not a readable notebook ({exc})", "save it again from Jupyter"))
             continue
-        chapters.append(
-            Chapter(path, int(match.group("number")), notebook_title(cells, _slug_title(path.stem)))
-        )
+        chapters.append(Chapter(path, int(match.group("number")), notebook_title(cells, _slug_title(path.stem))))
     if problems:
         raise UserInputError(problems, source="wiki")
     if not chapters:

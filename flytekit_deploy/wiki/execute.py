@@ -36,14 +36,17 @@ __all__ = [
     "package_fingerprint",
     "notebook_key",
     "ensure_executed",
+    "restore_cached",
     "execute_notebooks",
     "map_in_pool",
+    "copy_tree",
 ]
 
 CACHE_FORMAT = 1
 CELL_TIMEOUT_SECONDS = 600
 EXECUTED_NAME = "executed.ipynb"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d+)")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -110,7 +113,7 @@ def notebook_key(notebook: Path, package_hash: str) -> tuple[str, str]:
     return hashlib.sha256(material.encode()).hexdigest(), kernel
 
 
-def _copy_tree(source: Path, target: Path) -> None:
+def copy_tree(source: Path, target: Path) -> None:
     """Copy a folder into place through a temporary sibling, so a half copy never looks like a cache entry."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -122,13 +125,13 @@ def _copy_tree(source: Path, target: Path) -> None:
         raise
 
 
-def _restore(task: ExecutionTask) -> bool:
+def restore_cached(task: ExecutionTask) -> bool:
     """Reuse an executed notebook from this build or an earlier one; copy its downloads into the site."""
     if not (task.entry_dir / EXECUTED_NAME).is_file():
         for cache in task.previous_cache_dirs:
             earlier = cache / task.key
             if (earlier / EXECUTED_NAME).is_file():
-                _copy_tree(earlier, task.entry_dir)
+                copy_tree(earlier, task.entry_dir)
                 break
         else:
             return False
@@ -141,7 +144,7 @@ def _restore(task: ExecutionTask) -> bool:
 def ensure_executed(task: ExecutionTask) -> ExecutionResult:
     """The executed notebook of ``task``, from the cache or by running every cell with a fresh kernel."""
     start = time.perf_counter()
-    if _restore(task):
+    if restore_cached(task):
         return ExecutionResult(task.notebook, task.entry_dir / EXECUTED_NAME, False, time.perf_counter() - start)
     executed = _run(task)
     work = Path(tempfile.mkdtemp(prefix=f".{task.key[:12]}.", dir=task.entry_dir.parent))
@@ -166,8 +169,9 @@ def _run(task: ExecutionTask) -> str:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(task.notebook, as_version=4)
-    task.downloads_dir.mkdir(parents=True, exist_ok=True)
     task.entry_dir.parent.mkdir(parents=True, exist_ok=True)
+    if not any(cell.cell_type == "code" and cell.source.strip() for cell in nb.cells):
+        return str(nbformat.writes(nb))  # prose only: no kernel to start
     env = {**os.environ, DOWNLOADS_ENV: str(task.downloads_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     client = NotebookClient(
         nb,
@@ -180,7 +184,7 @@ def _run(task: ExecutionTask) -> str:
         try:
             client.execute(env=env, stdout=log, stderr=subprocess.STDOUT)
         except CellExecutionError as exc:
-            raise _cell_error(name, client.nb, exc.ename, exc.evalue) from None
+            raise _cell_error(name, client.nb, exc.ename, exc.evalue, exc.traceback) from None
         except CellTimeoutError:
             raise _cell_error(name, client.nb, "Timeout", f"a cell ran longer than {task.timeout} s") from None
         except DeadKernelError:
@@ -201,8 +205,9 @@ def _run(task: ExecutionTask) -> str:
     return str(nbformat.writes(nb))
 
 
-def _cell_error(notebook: str, nb: Any, ename: str, evalue: str) -> NotebookError:
-    """Point at the first cell holding an error output (nbclient stops there), or the last executed one."""
+def _cell_error(notebook: str, nb: Any, ename: str, evalue: str, traceback: str = "") -> NotebookError:
+    """Point at the first cell holding an error output (nbclient stops there), or the last executed one, and at
+    the line IPython names in the traceback ("Cell In[3], line 2"), quoting it."""
     index, source = 0, ""
     for number, cell in enumerate(nb.cells, start=1):
         if cell.get("cell_type") != "code":
@@ -212,8 +217,14 @@ def _cell_error(notebook: str, nb: Any, ename: str, evalue: str) -> NotebookErro
             break
         if cell.get("execution_count") is not None:
             index, source = number, cell.source
-    first_line = next((line.strip() for line in str(source).splitlines() if line.strip()), "")
-    where = f"{notebook}: cell {index}" + (f" ({first_line[:60]})" if first_line else "")
+    lines = str(source).splitlines()
+    found = _CELL_LINE.search(_ANSI.sub("", traceback))
+    line = int(found.group(1)) if found else 0
+    if 1 <= line <= len(lines):
+        where = f"{notebook}: cell {index}, line {line} ({lines[line - 1].strip()[:60]})"
+    else:
+        first = next((text.strip() for text in lines if text.strip()), "")
+        where = f"{notebook}: cell {index}" + (f" ({first[:60]})" if first else "")
     message = _ANSI.sub("", f"{ename}: {evalue}").strip()
     return NotebookError(
         [Problem(where, message, "open the notebook in JupyterLab and run all cells to see the full traceback")],

@@ -26,6 +26,9 @@ __all__ = ["FinishedPage", "Section", "finish_page", "FILES_DIR"]
 FILES_DIR = "files"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SKIP_TEXT = {"script", "style", "svg", "template", "noscript"}
+#: Elements whose end separates words; inline ones (links, code spans, highlighted tokens) do not.
+_BLOCKS = {"p", "div", "li", "pre", "td", "th", "tr", "br", "h4", "h5", "h6", "blockquote", "dd", "dt", "figure"}
+_BLOCKS |= {"label", "option", "output", "button", "summary"}
 _MAX_SECTION_TEXT = 20_000
 
 
@@ -65,6 +68,7 @@ def finish_page(
     svgs = _render_mermaid(soup, main, notebook, mermaid)
     warnings: list[str] = []
     files = _rewrite_links(main, notebook, notebooks_root, chapter_links, warnings)
+    warnings += _external_loads(main, notebook)
     headings = _number_headings(main)
     _fill_toc(soup, headings)
     sections = list(_sections(main))
@@ -98,7 +102,7 @@ def _render_mermaid(soup: BeautifulSoup, main: Tag, notebook: Path, mermaid: Mer
             ) from None
         marker = f"fd-mermaid-{number}"
         svgs[marker] = inline_svg(svg, f"fd-mermaid-{MermaidRenderer.key(source)[:10]}-{number}")
-        figure = soup.new_tag("figure", attrs={"class": "fd-mermaid", "role": "img"})
+        figure = soup.new_tag("figure", attrs={"class": "fd-mermaid"})
         figure.append(Comment(marker))
         holder = pre.parent if pre.parent is not None else pre
         holder.replace_with(figure)
@@ -119,9 +123,9 @@ def _rewrite_links(
     """``NN-x.ipynb`` -> ``NN-x.html``; a local file next to the notebooks -> copied under ``files/``."""
     files: dict[Path, str] = {}
     root = root.resolve()
-    for tag, attr in [(a, "href") for a in main.find_all("a", href=True)] + [
-        (img, "src") for img in main.find_all(["img", "source"], src=True)
-    ]:
+    cells = main.select(".jp-Cell")
+    links = [(a, "href") for cell in cells for a in cell.find_all("a", href=True)]
+    for tag, attr in links + [(img, "src") for cell in cells for img in cell.find_all(["img", "source"], src=True)]:
         url = str(tag[attr]).strip()
         if not url or url.startswith(("#", "//", "downloads/")) or _SCHEME.match(url):
             continue
@@ -141,6 +145,16 @@ def _rewrite_links(
         else:
             warnings.append(f"{notebook.name} links to {path}, which is not a file in {root.name}/")
     return sorted(files.items())
+
+
+def _external_loads(main: Tag, notebook: Path) -> list[str]:
+    """Outputs that would fetch something from the internet (a CDN script, a remote image): named, not removed."""
+    found = []
+    for tag in main.find_all(["script", "img", "iframe", "source", "video", "audio", "embed", "link"]):
+        url = str(tag.get("href" if tag.name == "link" else "src") or "")
+        if url.startswith("//") or re.match(r"^https?:", url, re.I):
+            found.append(f"{notebook.name}: <{tag.name}> loads {url} from outside the site (fails offline)")
+    return found
 
 
 def _heading_text(heading: Tag) -> str:
@@ -202,6 +216,8 @@ def _strings(node: Tag) -> Iterator[Tag | str]:
             if child.name == "nav" or "fd-source" in classes:
                 continue
             yield from _strings(child)
+            if child.name in _BLOCKS or "fd-w-label" in classes:
+                yield " "
         elif isinstance(child, NavigableString) and not isinstance(child, Comment):
             yield child
 
@@ -223,7 +239,7 @@ def _sections(main: Tag) -> Iterator[Section]:
 
 
 def _squash(chunks: list[str]) -> str:
-    return " ".join(" ".join(chunks).split())[:_MAX_SECTION_TEXT]
+    return " ".join("".join(chunks).split())[:_MAX_SECTION_TEXT]
 
 
 def _summary(main: Tag) -> str:

@@ -70,9 +70,7 @@ def page_context(chapters: Sequence[Chapter], current: int | None, site_title: s
         "page_title": f"{this.title} · {site_title}" if this else site_title,
         "is_home": current is None,
         "source_name": this.path.name if this else "",
-        "nav": [
-            {"href": c.html_name, "title": c.title, "current": i == current} for i, c in enumerate(chapters)
-        ],
+        "nav": [{"href": c.html_name, "title": c.title, "current": i == current} for i, c in enumerate(chapters)],
         "prev": previous,
         "next": following,
     }
@@ -150,7 +148,5 @@ def write_home(site: Path, pages: Sequence[PageSummary], site_title: str) -> Non
     items: list[Mapping[str, str]] = [
         {"href": page.chapter.html_name, "title": page.chapter.title, "summary": page.summary} for page in pages
     ]
-    html = env.get_template("home.html.j2").render(
-        fd=page_context(chapters, None, site_title), chapters=items
-    )
+    html = env.get_template("home.html.j2").render(fd=page_context(chapters, None, site_title), chapters=items)
     atomic_write_text(site / "index.html", html)

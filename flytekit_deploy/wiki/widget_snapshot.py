@@ -148,7 +148,7 @@ class _Renderer:
     def w_IntProgress(self, state: Mapping[str, Any], depth: int, name: str) -> str:
         return (
             f'{self.label(state)}<progress max="{_e(state.get("max"))}" value="{_e(state.get("value"))}">'
-            f'{_e(state.get("value"))}</progress>'
+            f"{_e(state.get('value'))}</progress>"
         )
 
     w_FloatProgress = w_IntProgress
@@ -164,7 +164,7 @@ class _Renderer:
     w_ColorPicker = w_Text
 
     def w_Textarea(self, state: Mapping[str, Any], depth: int, name: str) -> str:
-        return f"{self.label(state)}<textarea disabled rows=\"{_e(state.get('rows') or 3)}\">{_e(state.get('value'))}</textarea>"
+        return f'{self.label(state)}<textarea disabled rows="{_e(state.get("rows") or 3)}">{_e(state.get("value"))}</textarea>'
 
     def w_DatePicker(self, state: Mapping[str, Any], depth: int, name: str) -> str:
         value = state.get("value")
@@ -233,13 +233,13 @@ class _Renderer:
 
     def w_TagsInput(self, state: Mapping[str, Any], depth: int, name: str) -> str:
         tags = "".join(f'<span class="fd-w-tag">{_e(tag)}</span>' for tag in state.get("value") or [])
-        return f"{self.label(state)}<span class=\"fd-w-choices\">{tags}</span>"
+        return f'{self.label(state)}<span class="fd-w-choices">{tags}</span>'
 
     w_ColorsInput = w_FloatsInput = w_IntsInput = w_TagsInput
 
     # --- text and media -------------------------------------------------------------------------------------
     def w_HTML(self, state: Mapping[str, Any], depth: int, name: str) -> str:
-        return f"{self.label(state)}<div class=\"fd-w-html\">{state.get('value') or ''}</div>"
+        return f'{self.label(state)}<div class="fd-w-html">{state.get("value") or ""}</div>'
 
     w_HTMLMath = w_HTML
 

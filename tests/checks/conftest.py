@@ -1,4 +1,4 @@
-"""Fixtures for the checks: the upstream reference folder, a real PostgreSQL and an S3-compatible server.
+"""Fixtures for the checks: a real PostgreSQL and an S3-compatible server (the reference folder is tests/conftest.py's).
 
 The servers listen on 127.0.0.1 only, on free ports, and are started once per session when a `live` test
 asks for them. PostgreSQL runs from the Debian binaries (``postgresql-15``); as root they must run as the
@@ -19,20 +19,11 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-REFERENCE = Path(os.environ.get("FLYTE_REFERENCE", REPO.parent / "shared" / "reference" / "flyte-v1.16.8"))
 PG_USER = "flyte"
 PG_PASSWORD = "s3cret-Pa55"
 PG_DATABASES = ("flyteadmin", "datacatalog")
+PG_APP_USER = "app"  # a plain login role: may not create databases
 S3_BUCKETS = ("flyte-metadata", "flyte-userdata")
-
-
-@pytest.fixture(scope="session")
-def reference_dir() -> Path:
-    """``../shared/reference/flyte-v1.16.8``: upstream's values and rendered manifests (facts, not code)."""
-    if not (REFERENCE / "charts").is_dir():
-        pytest.skip(f"upstream reference not found at {REFERENCE} (../shared is absent in this checkout)")
-    return REFERENCE
 
 
 def free_port() -> int:
@@ -69,10 +60,13 @@ class S3Server:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PgServer]:
-    """A real PostgreSQL with password (scram) auth, user ``flyte`` and databases flyteadmin, datacatalog."""
+    """A real PostgreSQL with password (scram) auth, superuser ``flyte``, login role ``app`` (no CREATEDB),
+    and databases flyteadmin, datacatalog."""
     bin_dir = _pg_bin()
     if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries not found in /usr/lib/postgresql/15/bin (apt-get install postgresql-15)")
+        pytest.skip(
+            "PostgreSQL server binaries not found in /usr/lib/postgresql/15/bin (apt-get install postgresql-15)"
+        )
     as_root = os.geteuid() == 0
     prefix: list[str] = []
     if as_root:
@@ -108,6 +102,7 @@ def postgres_server() -> Iterator[PgServer]:
                              dbname="postgres", autocommit=True, connect_timeout=10) as conn:  # fmt: skip
             for name in PG_DATABASES:
                 conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f"CREATE ROLE {PG_APP_USER} LOGIN NOCREATEDB PASSWORD '{PG_PASSWORD}'")
         yield PgServer("127.0.0.1", port, PG_USER, PG_PASSWORD, PG_DATABASES)
     finally:
         subprocess.run(prefix + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],

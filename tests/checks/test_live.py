@@ -11,7 +11,7 @@ from flytekit_deploy.checks.findings import Severity, exit_code
 from flytekit_deploy.checks.live import LIVE_INSTALL_HINT, _pg_failure, probe_object_store, probe_postgres
 from flytekit_deploy.errors import UserInputError
 
-from .conftest import PgServer, S3Server, free_port
+from .conftest import PG_APP_USER, PgServer, S3Server, free_port
 
 TIMEOUT = 3
 
@@ -72,13 +72,25 @@ def test_postgres_unknown_user(postgres_server: PgServer) -> None:
 
 
 @pytest.mark.live
-def test_postgres_missing_database(postgres_server: PgServer) -> None:
+def test_postgres_missing_database_user_cannot_create(postgres_server: PgServer) -> None:
     pg = postgres_server
-    found = probe_postgres(pg.host, pg.port, pg.user, pg.password, ["flyteadmin", "flyte"], "disable", TIMEOUT)
+    found = probe_postgres(pg.host, pg.port, PG_APP_USER, pg.password, ["flyteadmin", "flyte"], "disable", TIMEOUT)
     assert rules(found) == ["live.postgres.missing-database", "live.postgres.ok"]
     missing = next(f for f in found if f.rule == "live.postgres.missing-database")
-    assert missing.path == "database.flyte"
-    assert "createdb" in missing.fix and " flyte" in missing.fix
+    assert (missing.path, missing.severity) == ("database.flyte", Severity.ERROR)
+    assert "may not create it" in missing.message
+    assert "createdb" in missing.fix and " flyte`" in missing.fix
+
+
+@pytest.mark.live
+def test_postgres_missing_database_flyte_will_create(postgres_server: PgServer) -> None:
+    """flyteadmin creates its database at start when the user may: then a missing one is only a warning."""
+    pg = postgres_server
+    found = probe_postgres(pg.host, pg.port, pg.user, pg.password, ["flyte"], "disable", TIMEOUT)
+    assert rules(found) == ["live.postgres.missing-database"]
+    assert found[0].severity is Severity.WARNING
+    assert "Flyte creates it at first start" in found[0].message
+    assert exit_code(found) == 1
 
 
 @pytest.mark.live

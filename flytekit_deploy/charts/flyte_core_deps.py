@@ -1,0 +1,74 @@
+"""The sandbox on flyte-core: the ``flyte-deps`` release (MinIO, PostgreSQL, Contour, the Kubernetes dashboard),
+as upstream's flyte-deps values-sandbox.yaml sets it up, installed before flyte-core."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from ..spec import ChartName, DeploymentSpec, IngressController, LogProvider
+from .base import ReleaseValues
+from .common import deep_merge
+from .flyte_core_data import uses_deps_minio, uses_deps_postgres
+
+__all__ = ["DEPS_RELEASE", "deps_release"]
+
+DEPS_RELEASE = "flyte-deps"
+_LOAD_BALANCER = {"type": "LoadBalancer"}
+"""Local distributions (k3d, kind with a load balancer, Docker Desktop) map LoadBalancer services to localhost."""
+
+
+def _dashboard_port(spec: DeploymentSpec) -> int | None:
+    """The localhost port the spec's Kubernetes log links point at, when they point at localhost."""
+    url = urlparse(spec.observability.logs.kubernetes_url)
+    return url.port if url.hostname in ("localhost", "127.0.0.1") else None
+
+
+def deps_release(spec: DeploymentSpec, cluster: str) -> ReleaseValues:
+    """What the sandbox needs besides Flyte. Each dependency runs only if the spec uses it."""
+    minio, postgres = uses_deps_minio(spec), uses_deps_postgres(spec)
+    contour = spec.ingress.controller is IngressController.CONTOUR
+    dashboard = LogProvider.KUBERNETES in spec.observability.logs.providers
+    values: dict[str, Any] = {
+        "webhook": {"enabled": False},
+        "minio": {"enabled": minio, **({"service": dict(_LOAD_BALANCER)} if minio else {})},
+        "postgres": {"enabled": postgres, **({"dbname": spec.database.admin_dbname} if postgres else {})},
+        "contour": {"enabled": contour, **({"envoy": {"service": dict(_LOAD_BALANCER)}} if contour else {})},
+        "kubernetes-dashboard": {"enabled": dashboard},
+    }
+    port = _dashboard_port(spec)
+    if dashboard:
+        service: dict[str, Any] = dict(_LOAD_BALANCER)
+        if port:
+            service.update({"externalPort": port, "nodePort": port})
+        values["kubernetes-dashboard"]["service"] = service
+    comments = {
+        "webhook": "flyte-core runs the real secrets webhook; this one only points at a developer's machine",
+        "minio": "object store with the development keys flyte-core's sandbox storage type expects"
+        if minio
+        else "off: the spec uses another object store",
+        "postgres": "PostgreSQL that trusts every in-cluster connection (sandbox only)"
+        if postgres
+        else "off: the spec uses another database",
+        "contour": "ingress controller for the sandbox" if contour else "off: the spec uses another ingress",
+        "kubernetes-dashboard": "where the console's task log links point" if dashboard else "off: no log links to it",
+    }
+    notes = []
+    if minio and spec.storage.metadata_bucket != "my-s3-bucket":
+        notes.append(
+            f"flyte-deps' MinIO creates the bucket my-s3-bucket only; create {spec.storage.metadata_bucket} in it."
+        )
+    if spec.storage.raw_data_bucket and minio:
+        notes.append(f"Create the raw-data bucket {spec.storage.raw_data_bucket} in MinIO as well.")
+    values = deep_merge(values, spec.overrides.get(ChartName.FLYTE_DEPS.value, {}))
+    return ReleaseValues(
+        release=DEPS_RELEASE,
+        chart=ChartName.FLYTE_DEPS,
+        namespace=spec.namespace,
+        cluster=cluster,
+        role="dependencies",
+        values=values,
+        comments=comments,
+        notes=notes,
+        version=spec.chart_version,
+    )

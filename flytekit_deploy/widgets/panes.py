@@ -1,0 +1,306 @@
+"""The live panes beside the form: values per release, diagram, findings, helm commands, Secrets.
+
+They always show the outputs of the last valid spec. While the input is invalid they stay as they were, under a
+banner saying they are stale, so the person never loses sight of a working configuration while fixing a field.
+Two outputs are slow, and both run on a timer once input pauses (only the newest request ever reaches a pane):
+the graphviz render, and the YAML of values tabs that are not on screen. The tab on screen is written at once;
+a hidden tab is written when it is selected, when :meth:`Panes.texts` is asked, or by the timer, whichever is
+first; unchanged releases come from a cache.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..errors import Problem
+from .outputs import Outputs, ValuesCache, findings_text, render_svg
+
+__all__ = ["Panes", "DebouncedRender", "PANE_NAMES"]
+
+PANE_NAMES = ("values", "diagram", "findings", "commands", "secrets")
+
+_STYLE = """<style>
+.fd-panes pre.fd-pre { white-space: pre; overflow: auto; max-height: 70vh; margin: 0; padding: 6px;
+  font-size: 12px; line-height: 1.35; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; }
+.fd-stale .fd-pane { opacity: 0.55; }
+.fd-panes .fd-svg svg { max-width: 100%; height: auto; }
+</style>"""
+
+_SEVERITY_COLOUR = {"error": "#b00020", "warning": "#a15c00", "info": "#1d5fa8"}
+
+
+def _pre(text: str) -> str:
+    return f'<pre class="fd-pre">{html.escape(text)}</pre>'
+
+
+def _note(text: str, colour: str = "#555") -> str:
+    return f'<div style="color:{colour};padding:4px 0">{html.escape(text)}</div>'
+
+
+class DebouncedRender:
+    """Run ``work`` on a timer ``delay`` seconds after the last request; results of superseded requests are
+    dropped, so once requests stop the pane always ends up showing the newest one."""
+
+    def __init__(self, delay: float, work: Callable[[Any], Any], apply: Callable[[Any, float], None]) -> None:
+        self.delay = delay
+        self._work = work
+        self._apply = apply
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._timer: threading.Timer | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+        self.last_seconds: float | None = None
+
+    def request(self, item: Any) -> None:
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._idle.clear()
+        if self.delay <= 0:
+            self._run(generation, item)
+            return
+        timer = threading.Timer(self.delay, self._run, args=(generation, item))
+        timer.daemon = True  # never keeps a kernel from shutting down
+        with self._lock:
+            if generation == self._generation:
+                self._timer = timer
+                timer.start()
+
+    def _run(self, generation: int, item: Any) -> None:
+        if generation != self._generation:
+            return
+        start = time.perf_counter()
+        try:
+            result: Any = self._work(item)
+        except Exception as error:  # a failed render is shown in the pane like any other outcome
+            result = error
+        seconds = time.perf_counter() - start
+        with self._lock:
+            if generation != self._generation:
+                return  # a newer request arrived while rendering; its own run will land
+            self.last_seconds = seconds
+            self._apply(result, seconds)
+            self._timer = None
+            self._idle.set()
+
+    def wait(self, timeout: float = 10.0) -> bool:
+        """Block until the newest request has been applied (tests, the benchmark)."""
+        return self._idle.wait(timeout)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._generation += 1
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._idle.set()
+
+
+class Panes:
+    """The output widgets and their texts."""
+
+    def __init__(self, diagram_delay: float = 0.3) -> None:
+        self.banner = w.HTML(_STYLE)
+        self.values_tabs = w.Tab()
+        self.values_tabs.add_class("fd-pane-values-tabs")
+        self.values_tabs.observe(lambda _change: self._ensure_selected(), names="selected_index")
+        self._values_html: dict[str, w.HTML] = {}
+        self._values_shown: dict[str, str] = {}
+        """Values file name -> the release key whose YAML its tab shows now."""
+        self._outputs: Outputs | None = None
+        self._values_lock = threading.Lock()
+        self.cache = ValuesCache()
+        self.values_note = w.HTML()
+        self.values_box = w.VBox([self.values_note, self.values_tabs])
+        self.diagram_svg = w.HTML()
+        self.diagram_svg.add_class("fd-svg")
+        self.diagram_note = w.HTML()
+        self.mermaid_html = w.HTML()
+        mermaid_box = w.Accordion(children=[self.mermaid_html], titles=("mermaid source",))
+        mermaid_box.selected_index = None
+        self.diagram_box = w.VBox([self.diagram_note, self.diagram_svg, mermaid_box])
+        self.findings_html = w.HTML()
+        self.commands_html = w.HTML()
+        self.secrets_html = w.HTML()
+        boxes = [self.values_box, self.diagram_box, self.findings_html, self.commands_html, self.secrets_html]
+        for name, box in zip(PANE_NAMES, boxes, strict=True):
+            box.add_class("fd-pane")
+            box.add_class(f"fd-pane-{name}")
+        self.tabs = w.Tab(children=boxes, titles=("Values", "Diagram", "Findings", "Helm commands", "Secrets"))
+        self.widget = w.VBox([self.banner, self.tabs], layout=w.Layout(width="100%"))
+        self.widget.add_class("fd-panes")
+        self._texts: dict[str, str] = dict.fromkeys(PANE_NAMES, "")
+        self.stale = False
+        self.svg_seconds: float | None = None
+        self.renderer = DebouncedRender(diagram_delay, render_svg, self._apply_svg)
+        self.values_renderer = DebouncedRender(diagram_delay, self._write_hidden, lambda _r, _s: None)
+
+    # ---- showing outputs ---------------------------------------------------------------------------------------
+
+    def show(self, outputs: Outputs) -> None:
+        """Show the outputs of a valid spec (clears the stale mark); the SVG follows after the debounce."""
+        self._show_values(outputs)
+        self._texts["commands"] = outputs.commands or outputs.plan_error
+        self.commands_html.value = _pre(outputs.commands) if outputs.commands else _note(outputs.plan_error, "#b00020")
+        self._texts["secrets"] = outputs.secrets or outputs.plan_error
+        self.secrets_html.value = _pre(outputs.secrets) if outputs.secrets else _note(outputs.plan_error, "#b00020")
+        self._show_findings(outputs)
+        self._texts["diagram"] = outputs.mermaid or outputs.diagram_error
+        self.mermaid_html.value = _pre(outputs.mermaid) if outputs.mermaid else ""
+        self.diagram_note.value = _note(outputs.diagram_error, "#b00020") if outputs.diagram_error else ""
+        if outputs.diagram is not None:
+            self.renderer.request(outputs)
+        else:
+            self.renderer.cancel()
+            self.diagram_svg.value = ""
+        self.set_stale(None)
+
+    def _show_values(self, outputs: Outputs) -> None:
+        self._outputs = outputs
+        self.values_note.value = _note(outputs.plan_error, "#b00020") if outputs.plan_error else ""
+        names = list(outputs.releases)
+        if names != list(self._values_html):
+            with self._values_lock:
+                self._values_html = {name: self._values_html.get(name) or w.HTML() for name in names}
+                self._values_shown = {n: k for n, k in self._values_shown.items() if n in self._values_html}
+            self.values_tabs.children = tuple(self._values_html.values())
+            self.values_tabs.titles = tuple(outputs.titles.get(name, name) for name in names)
+            if names:
+                self.values_tabs.selected_index = min(self.values_tabs.selected_index or 0, len(names) - 1)
+        hidden = []
+        for name in names:
+            if self._values_shown.get(name) == outputs.release_keys[name]:
+                continue
+            cached = self.cache.peek(outputs.release_keys[name])
+            if cached is not None:
+                self._put_values(outputs, name, cached)
+            else:
+                hidden.append(name)
+        self._ensure_selected()
+        if any(self._values_shown.get(n) != outputs.release_keys[n] for n in hidden):
+            self.values_renderer.request(outputs)
+
+    def _put_values(self, outputs: Outputs, name: str, text: str) -> None:
+        with self._values_lock:
+            if self._outputs is not outputs or name not in self._values_html:
+                return  # a newer spec arrived meanwhile
+            self._values_html[name].value = f'<div style="color:#555;font-size:90%">{html.escape(name)}</div>' + _pre(
+                text
+            )
+            self._values_shown[name] = outputs.release_keys[name]
+
+    def _write_values(self, outputs: Outputs, name: str) -> None:
+        if self._values_shown.get(name) != outputs.release_keys[name]:
+            self._put_values(outputs, name, outputs.values_yaml(name, self.cache))
+
+    def _ensure_selected(self) -> None:
+        """Write the YAML of the tab on screen now (a hidden tab waits for the timer or its selection)."""
+        outputs, index = self._outputs, self.values_tabs.selected_index
+        if outputs is None or index is None:
+            return
+        names = list(outputs.releases)
+        if 0 <= index < len(names):
+            self._write_values(outputs, names[index])
+
+    def _write_hidden(self, outputs: Outputs) -> None:
+        for name in outputs.releases:
+            if self._outputs is not outputs:
+                return
+            self._write_values(outputs, name)
+
+    def _show_findings(self, outputs: Outputs) -> None:
+        if outputs.findings_error:
+            text = f"Findings unavailable: {outputs.findings_error}"
+            body = _note(text, "#b00020")
+            if outputs.placeholders:
+                extra = findings_text([], outputs.placeholders).split("\n", 1)[1]
+                text += "\n" + extra
+                body += _pre(extra.strip())
+        else:
+            text = findings_text(outputs.findings, outputs.placeholders)
+            items = []
+            for f in outputs.findings:
+                severity = str(getattr(f.severity, "value", f.severity))
+                colour = _SEVERITY_COLOUR.get(severity, "#444")
+                items.append(
+                    f'<li><b style="color:{colour}">{html.escape(severity)}</b> '
+                    f"<code>{html.escape(f.path or '(spec)')}</code>: {html.escape(f.message)}"
+                    + (f'<br><span style="color:#555">fix: {html.escape(f.fix)}</span>' if f.fix else "")
+                    + "</li>"
+                )
+            body = f"<ul>{''.join(items)}</ul>" if items else _note("No findings: nothing known to break.")
+            if outputs.placeholders:
+                rows = "".join(
+                    f"<li><code>{html.escape(marker)}</code>: {html.escape(paths[0])}"
+                    + (f" (+{len(paths) - 1} more)" if len(paths) > 1 else "")
+                    + "</li>"
+                    for marker, paths in outputs.placeholders.items()
+                )
+                body += f"<b>Still to fill in</b><ul>{rows}</ul>"
+        self._texts["findings"] = text
+        self.findings_html.value = body
+
+    def _apply_svg(self, result: Any, seconds: float) -> None:
+        self.svg_seconds = seconds
+        if isinstance(result, BaseException):
+            self.diagram_svg.value = _note(f"graphviz rendering failed: {result}", "#b00020")
+        else:
+            self.diagram_svg.value = str(result)
+
+    # ---- stale state ---------------------------------------------------------------------------------------
+
+    def set_stale(self, problems: list[Problem] | None, unplaced: list[Problem] | None = None) -> None:
+        """Mark the panes stale (input invalid: ``problems``) or current (``None``)."""
+        self.stale = problems is not None
+        if problems is None:
+            self.banner.value = _STYLE
+            self.widget.remove_class("fd-stale")
+            return
+        self.widget.add_class("fd-stale")
+        count = len(problems)
+        listed = "".join(
+            f"<li><code>{html.escape(p.path or '(spec)')}</code>: {html.escape(p.message)}"
+            + (f" <i>fix: {html.escape(p.fix)}</i>" if p.fix else "")
+            + "</li>"
+            for p in (unplaced or [])
+        )
+        self.banner.value = (
+            _STYLE
+            + '<div style="background:#fff4e5;border:1px solid #f0b429;padding:4px 8px;border-radius:4px">'
+            + f"<b>Stale:</b> the input has {count} problem{'s' if count != 1 else ''} "
+            + "(shown at the fields); these outputs are from the last valid spec."
+            + (f"<ul style='margin:2px 0'>{listed}</ul>" if listed else "")
+            + "</div>"
+        )
+
+    # ---- texts ---------------------------------------------------------------------------------------------------
+
+    def texts(self) -> dict[str, str]:
+        """Pane name -> its text: ``values`` (every release), ``values:<file>``, diagram (mermaid), findings,
+        commands, secrets. Tabs not written yet are written first, so the texts are never behind the panes."""
+        out = dict(self._texts)
+        outputs = self._outputs
+        if outputs is not None:
+            if outputs.plan_error:
+                out["values"] = outputs.plan_error
+            else:
+                values = outputs.all_values(self.cache)
+                for name in values:
+                    self._write_values(outputs, name)
+                out["values"] = "\n".join(f"# ---- {name}\n{text}" for name, text in values.items())
+                out.update({f"values:{name}": text for name, text in values.items()})
+        return out
+
+    @property
+    def svg(self) -> str:
+        return str(self.diagram_svg.value)
