@@ -154,6 +154,8 @@ def sandbox_core() -> DeploymentSpec:
     return DeploymentSpec(
         chart=ChartName.FLYTE_CORE,
         ingress=Ingress(controller=IngressController.CONTOUR, separate_grpc=False),
+        # flyte-deps serves the Kubernetes dashboard on node port 30082
+        observability=Observability(logs=Logs(kubernetes_url="http://localhost:30082/#/log/")),
         storage=Storage(
             provider=StorageProvider.S3_COMPATIBLE,
             metadata_bucket="my-s3-bucket",

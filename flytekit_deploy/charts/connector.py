@@ -21,6 +21,7 @@ from ..spec import (
     ChartName,
     Connector,
     ConnectorKind,
+    DeploymentModel,
     DeploymentSpec,
     IdentityMode,
     Resources,
@@ -130,7 +131,10 @@ def resources_values(resources: Resources) -> dict[str, Any]:
 
 
 def cluster_of(spec: DeploymentSpec) -> str:
-    """The cluster a single-cluster release goes to: the environment's cluster name, else the deployment name."""
+    """The cluster the control plane runs in: the control-plane cluster with multi-cluster; else the environment's
+    cluster name, else the deployment name."""
+    if spec.model is DeploymentModel.MULTI_CLUSTER:
+        return spec.clusters.control_plane_name
     name = getattr(spec.environment_settings, "cluster_name", None)
     return str(name) if name else spec.name
 

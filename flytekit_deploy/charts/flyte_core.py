@@ -18,12 +18,13 @@ from ..errors import Problem, SpecError
 from ..spec import ChartName, DeploymentModel, DeploymentSpec
 from .base import ReleaseValues
 from .common import deep_merge
+from .connector import cluster_of
 from .flyte_core_access import add_auth, add_ingress
 from .flyte_core_clusters import control_plane_profile, credentials_notes, credentials_secret, data_plane_profile
 from .flyte_core_config import add_connectors, add_propeller_config, add_task_logs
 from .flyte_core_data import add_database, add_project_resources, add_storage
 from .flyte_core_deps import deps_release
-from .flyte_core_parts import ALL_IN_ONE, CONTROL_PLANE, DATA_PLANE, Parts, cluster_name, merge
+from .flyte_core_parts import ALL_IN_ONE, CONTROL_PLANE, DATA_PLANE, Parts, merge
 from .flyte_core_services import add_identity, add_monitoring, add_scheduler, add_services
 
 __all__ = ["CHART", "emit", "build_parts"]
@@ -141,7 +142,7 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
         control.secrets.append(credentials_secret(spec))
         control.notes += credentials_notes(spec)
         return [*releases, control]
-    cluster = cluster_name(spec)
+    cluster = cluster_of(spec)  # the environment's cluster name, else the deployment name
     releases = [deps_release(spec, cluster)] if spec.is_sandbox else []
     releases.append(_release(spec, parts, ALL_IN_ONE, cluster))
     return releases

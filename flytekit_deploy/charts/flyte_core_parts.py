@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..spec import DeploymentSpec, Resources
+from ..spec import Resources
 from .base import SecretSpec
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "escape_go_template",
     "resources_values",
     "anti_affinity",
-    "cluster_name",
 ]
 
 ALL_IN_ONE = "all-in-one"
@@ -146,9 +145,3 @@ def anti_affinity(app_name: str) -> dict[str, Any]:
             ]
         }
     }
-
-
-def cluster_name(spec: DeploymentSpec) -> str:
-    """The cluster of a single-cluster release: the environment's cluster name, else the deployment name."""
-    name = getattr(spec.environment_settings, "cluster_name", None)
-    return str(name) if name else spec.name

@@ -1,6 +1,6 @@
 """``flytekit-deploy diagram``: a view of a spec as mermaid, DOT or SVG, to a file or stdout.
 
-Registering imports nothing heavy: the spec, the views and graphviz load when the command runs.
+Registering imports nothing heavy: the views, the spec loader and graphviz load when the command runs.
 """
 
 from __future__ import annotations
@@ -8,22 +8,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
+
+from ..cli import add_spec_argument
 
 __all__ = ["register", "run"]
 
 _FORMATS = ("mermaid", "dot", "svg")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``diagram`` sub-command."""
+def register(subparsers: Any) -> None:
+    """Add the ``diagram`` sub-command to the CLI's ``argparse`` subparsers."""
     p = subparsers.add_parser(
         "diagram",
         help="draw a spec (or a named view) as mermaid, DOT or SVG",
-        description="Draw the deployment a spec describes, or one of the named views "
-        "(architecture, deployment-options, helm-process, sandbox, aws, gcp, azure, multi-cluster, this-deployment).",
+        description="Draw the deployment a spec describes, or a named view: architecture, deployment-options, "
+        "helm-process, sandbox, aws, gcp, azure, multi-cluster, this-deployment (the default, needs a spec).",
     )
-    p.add_argument("spec", nargs="?", metavar="SPEC", help="spec file (YAML or JSON); optional for preset views")
-    p.add_argument("--preset", help="draw a named preset instead of a spec file")
+    add_spec_argument(p)
     p.add_argument("--view", default="this-deployment", help="which diagram (default: this-deployment)")
     p.add_argument("--format", choices=_FORMATS, default="mermaid", help="output format (default: mermaid)")
     p.add_argument("--expand-data-planes", action="store_true", help="draw every data plane, even when there are many")
@@ -33,21 +35,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the view, load the spec, render, then write: any bad input stops before a file is touched."""
+    """Check the view, load the spec, render, then write: bad input stops before any file is touched."""
+    from ..cli import resolve_spec
     from ..errors import Problem, UserInputError
     from ..fileio import write_files
-    from ..presets import get_preset
-    from ..spec import load_spec
-    from .views import diagram, view_names
+    from .views import VIEWS, diagram
 
-    if args.view not in view_names():
+    view = VIEWS.get(args.view)
+    if view is None:
+        raise UserInputError([Problem("--view", f"unknown view {args.view!r}", f"choose one of: {', '.join(VIEWS)}")])
+    if view.needs_spec and not (args.spec or args.preset):
         raise UserInputError(
-            [Problem("--view", f"unknown view {args.view!r}", f"choose one of: {', '.join(view_names())}")]
+            [Problem("SPEC", f"the {view.name} view draws a spec", "pass a spec file, or --preset NAME, or --view")]
         )
-    if args.spec and args.preset:
-        raise UserInputError([Problem("--preset", "give a spec file or --preset, not both", "drop one of them")])
-    spec = load_spec(args.spec) if args.spec else get_preset(args.preset) if args.preset else None
-    text = diagram(args.view, spec, expand_data_planes=args.expand_data_planes).render(args.format)
+    spec = resolve_spec(args) if args.spec or args.preset else None  # a bad spec file raises SpecError here
+    text = diagram(view.name, spec, expand_data_planes=args.expand_data_planes).render(args.format)
     if args.output:
         target = Path(args.output)
         write_files(target.parent, {target.name: text}, force=args.force)

@@ -56,7 +56,8 @@ def _text(text: str) -> str:
     """A DOT label that is never read as HTML (``<script>``) nor as an escape (``\\N``); lines become ``\\n``."""
     import graphviz
 
-    return graphviz.nohtml("\\n".join(line.replace("\\", "\\\\") for line in text.split("\n")))
+    label: str = graphviz.nohtml("\\n".join(line.replace("\\", "\\\\") for line in text.split("\n")))
+    return label
 
 
 def _node_attrs(node: Node) -> dict[str, str]:

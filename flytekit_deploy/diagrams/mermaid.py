@@ -9,7 +9,7 @@ such as ``he said "hi" (end) <script>`` cannot break the diagram or inject marku
 >>> _ = t.add_node("end", 'Say "hi" (now)', NodeKind.COMPONENT)
 >>> _ = t.add_node("db", "PostgreSQL", NodeKind.STORE)
 >>> _ = t.connect("end", "db", Relation.STORES_DATA)
->>> print(to_mermaid(t, classes=False))
+>>> print(to_mermaid(t, classes=False), end="")
 flowchart TB
   n_end["Say #quot;hi#quot; #40;now#41;"]
   db[("PostgreSQL")]

@@ -130,13 +130,18 @@ def secret_command(secret: SecretSpec) -> str:
 
 
 def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: list[SecretSpec]) -> list[Step]:
-    """All steps in order, cluster by cluster (the control plane first)."""
+    """All steps in order, cluster by cluster, in the order the emitters return releases (data planes before the
+    control plane: its cluster-credentials Secret is made from the data planes' tokens). Ingress prerequisites go
+    to the cluster that serves the Ingresses."""
     steps: list[Step] = []
     clusters: list[str] = []
+    ingress_cluster = next(
+        (r.cluster for r in releases if r.role in ("all-in-one", "control-plane")), releases[0].cluster
+    )
     for release in releases:
         if release.cluster not in clusters:
             clusters.append(release.cluster)
-    for index, cluster in enumerate(clusters):
+    for cluster in clusters:
         steps.append(
             Step(
                 cluster,
@@ -154,7 +159,7 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
                     f"kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -",
                 )
             )
-        if index == 0:
+        if cluster == ingress_cluster:
             steps += ingress_prerequisites(spec, cluster)
         for secret in secrets:
             if secret.cluster == cluster:

@@ -44,12 +44,10 @@ def install_guide(plan: Plan) -> str:
         out.append("")
     out += ["## Steps", ""]
     cluster = None
-    number = 0
-    for step in plan.steps:
+    for number, step in enumerate(plan.steps, 1):
         if step.cluster != cluster:
             cluster = step.cluster
             out += [f"### Cluster `{cluster}`", ""]
-        number += 1
         out.append(f"{number}. {step.title}" + (f": {step.why}" if step.why else ""))
         out += ["", "   ```bash", *("   " + line for line in step.command.splitlines()), "   ```", ""]
     notes = [(r, n) for r in plan.releases for n in r.notes]

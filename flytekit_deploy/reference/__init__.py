@@ -13,6 +13,7 @@ from __future__ import annotations
 from .downloads import offer_preset_files, preset_files
 from .excerpts import (
     excerpt_yaml,
+    fields_excerpt,
     identity_table,
     ingress_controller_table,
     section_excerpt,
@@ -94,6 +95,7 @@ __all__ = [
     "escape_placeholders",
     "excerpt_yaml",
     "field_effects",
+    "fields_excerpt",
     "field_rows",
     "field_table",
     "fields_mapping_table",

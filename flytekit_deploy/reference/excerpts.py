@@ -19,7 +19,7 @@ from ..charts.common import walk_leaves
 from ..plan import Plan, build_plan
 from ..presets import PRESETS, get_preset
 from ..spec import ChartName, DeploymentSpec, IngressController
-from .mapping import changed_keys, field_effects, normalise_path
+from .mapping import changed_keys, chart_keys_for, field_effects, normalise_path
 from .markdown import Markdown, code_block, escape_placeholders, inline_code, join_blocks, md_table
 from .plans import preset_plan
 
@@ -27,6 +27,7 @@ __all__ = [
     "values_excerpt",
     "excerpt_yaml",
     "section_excerpt",
+    "fields_excerpt",
     "value_locations",
     "identity_table",
     "ingress_controller_table",
@@ -97,8 +98,22 @@ def section_excerpt(preset: str, section: str, chart: ChartName | str | None = N
     plan = preset_plan(preset)
     wanted = ChartName(chart) if chart is not None else plan.spec.chart_name
     keys = sorted({k for e in field_effects(wanted, section) for k in e.keys})
+    return _excerpt_blocks(plan, wanted, keys, f"{section} sets nothing in {wanted.value} for preset {preset}.")
+
+
+def fields_excerpt(preset: str, fields: Iterable[str], chart: ChartName | str | None = None) -> Markdown:
+    """What some spec fields set in a preset's values (the keys :func:`~.mapping.chart_keys_for` derives), cut out of
+    each release of the chart (the main chart by default)."""
+    plan = preset_plan(preset)
+    wanted = ChartName(chart) if chart is not None else plan.spec.chart_name
+    chosen = list(fields)
+    keys = sorted({k for f in chosen for k in chart_keys_for(f, wanted)})
+    return _excerpt_blocks(plan, wanted, keys, f"{', '.join(chosen)} set nothing in {wanted.value} for {preset}.")
+
+
+def _excerpt_blocks(plan: Plan, chart: ChartName, keys: list[str], empty: str) -> Markdown:
     blocks = []
-    for release in _main_releases(plan, wanted):
+    for release in _main_releases(plan, chart):
         excerpt = values_excerpt(release.values, keys)
         if excerpt:
             blocks.append(
@@ -106,9 +121,7 @@ def section_excerpt(preset: str, section: str, chart: ChartName | str | None = N
                 + "\n\n"
                 + code_block(excerpt_yaml(excerpt), "yaml")
             )
-    if not blocks:
-        return Markdown(f"*{section} sets nothing in {wanted.value} for preset {preset}.*")
-    return join_blocks(blocks)
+    return join_blocks(blocks) if blocks else Markdown(f"*{empty}*")
 
 
 def value_locations(values: Mapping[str, Any], text: str) -> list[str]:

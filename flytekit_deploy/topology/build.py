@@ -161,11 +161,12 @@ class _Builder:
             assert source is not None and target is not None
             self.t.connect(source, target, relation, label)
 
-    def component(self, ident: str, field: str, group: str | None, label: str | None = None) -> None:
+    def component(self, ident: str, field: str, group: str | None) -> None:
+        """The Flyte service configured by ``spec.components.<field>``, when it is enabled."""
         settings: Component = getattr(self.c, field)
         if settings.enabled:
             detail = "" if self.binary else _replicas(settings)
-            self.t.add_node(ident, label or _title(field), NodeKind.COMPONENT, group, detail)
+            self.t.add_node(ident, _title(field), NodeKind.COMPONENT, group, detail)
 
     def external_group(self) -> str:
         if not self.t.has(Ids.EXTERNAL):

@@ -16,6 +16,9 @@ from typing import Any
 
 import ipywidgets as w
 import yaml
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import TextStyle
 from pydantic import BaseModel
 
 from ..errors import Problem
@@ -84,8 +87,11 @@ class Editor:
     """One field (or the whole spec) at a field path."""
 
     meta: FieldMeta | None
-    container: w.Widget
-    message: w.HTML
+    container: w.Box
+    message_slot = 1
+    """Where the message line goes among the container's children. It is made on first use: most fields never
+    have one, and every widget is one more model for the front end to create and a notebook to store."""
+    message_margin = "0 0 4px 0"
 
     def __init__(self, meta: FieldMeta | None, path: str) -> None:
         self.meta = meta
@@ -95,7 +101,8 @@ class Editor:
         self.shown = True
         """The field and every parent apply (its messages are visible)."""
         self._messages: list[Message] = []
-        self.message = w.HTML(layout=w.Layout(display="none"))
+        self.message: w.HTML | None = None
+        self._visible_layout: w.Layout | None = None
 
     # ---- structure ---------------------------------------------------------------------------------------
 
@@ -128,12 +135,28 @@ class Editor:
     def update_visibility(self, get: Lookup, applies_now: bool, parent_shown: bool) -> None:
         self.applies = applies_now
         self.shown = parent_shown and applies_now
-        _show(self.container, applies_now)
+        self._display(applies_now)
+
+    def _display(self, shown: bool) -> None:
+        """Show or hide the container by swapping in a shared hidden Layout (no private Layout per field)."""
+        hidden = _shared("display", "none")
+        current = self.container.layout
+        if shown and current is hidden:
+            self.container.layout = self._visible_layout
+        elif not shown and current is not hidden:
+            self._visible_layout = current
+            self.container.layout = hidden
 
     def set_messages(self, messages: list[Message]) -> None:
         if messages == self._messages:
             return
         self._messages = list(messages)
+        if self.message is None:
+            self.message = w.HTML(layout=w.Layout(margin=self.message_margin))
+            self.message.add_class("fd-message")
+            children = list(self.container.children)
+            children.insert(self.message_slot, self.message)
+            self.container.children = tuple(children)
         self.message.value = render_messages(messages)
         _show(self.message, bool(messages))
 
@@ -145,23 +168,47 @@ class Editor:
 # ---- scalar fields --------------------------------------------------------------------------------------------
 
 
-def _label_style() -> dict[str, str]:
-    return {"description_width": LABEL_WIDTH}
+_SHARED: dict[tuple[str, str], Any] = {}
+
+
+def _shared(kind: str, value: str) -> Any:
+    """One Layout or Style model for every input that looks alike; never mutated after creation.
+
+    A form has a few hundred inputs: a private Layout and Style each would triple the models the front end
+    creates and an executed notebook stores.
+    """
+    key = (kind, value)
+    found = _SHARED.get(key)
+    if found is None or found.comm is None:  # closed: make another
+        factories: dict[str, Callable[[], Any]] = {
+            "layout": lambda: w.Layout(width=value),
+            "display": lambda: w.Layout(display=value or None),
+            "text-style": lambda: TextStyle(description_width=value),
+            "checkbox-style": lambda: CheckboxStyle(description_width=value),
+            "description-style": lambda: DescriptionStyle(description_width=value),
+        }
+        found = _SHARED[key] = factories[kind]()
+    return found
 
 
 def _make_input(meta: FieldMeta) -> w.Widget:
     """The widget for one scalar field kind (enum, bool, number, text, list of text, key/value lines, YAML)."""
-    common: dict[str, Any] = {"description": meta.label, "tooltip": meta.tooltip, "style": _label_style()}
-    wide = w.Layout(width="96%")
+    common: dict[str, Any] = {
+        "description": meta.label,
+        "tooltip": meta.tooltip,
+        "style": _shared("description-style", LABEL_WIDTH),
+    }
+    text: dict[str, Any] = {**common, "style": _shared("text-style", LABEL_WIDTH)}
+    wide = _shared("layout", "96%")
     kind = meta.kind
     if kind is Kind.ENUM:
         assert meta.enum is not None
         options: list[tuple[str, str]] = [(str(m.value), str(m.value)) for m in meta.enum]
         if meta.optional:
             options.insert(0, ("(empty)", NOT_SET))
-        return w.Dropdown(options=options, layout=w.Layout(width="min(96%, 34em)"), **common)
+        return w.Dropdown(options=options, layout=_shared("layout", "min(96%, 34em)"), **common)
     if kind is Kind.BOOL:
-        return w.Checkbox(indent=True, **common)
+        return w.Checkbox(indent=True, **{**common, "style": _shared("checkbox-style", LABEL_WIDTH)})
     if kind in (Kind.INT, Kind.FLOAT) and not meta.optional:
         bounded = meta.minimum is not None or meta.maximum is not None
         if kind is Kind.INT:
@@ -181,19 +228,19 @@ def _make_input(meta: FieldMeta) -> w.Widget:
                     "max": meta.maximum if meta.maximum is not None else 1e18,
                     "step": 0.05 if (meta.maximum or 0) <= 1 else 1,
                 }
-        return cls(layout=w.Layout(width="min(96%, 26em)"), **extra, **common)
+        return cls(layout=_shared("layout", "min(96%, 26em)"), **extra, **common)
     if kind is Kind.ENUM_LIST:
         assert meta.enum is not None
         values = [str(m.value) for m in meta.enum]
         return w.SelectMultiple(options=values, rows=min(len(values), 6), layout=wide, **common)
     if kind in (Kind.TEXT_MAP, Kind.YAML):
         hint = "key: value, one per line" if kind is Kind.TEXT_MAP else "YAML mapping"
-        return w.Textarea(placeholder=hint, rows=3, continuous_update=False, layout=wide, **common)
+        return w.Textarea(placeholder=hint, rows=3, continuous_update=False, layout=wide, **text)
     if kind is Kind.TEXT_LIST:
-        return w.Text(placeholder="comma-separated", layout=wide, **common)
+        return w.Text(placeholder="comma-separated", layout=wide, **text)
     placeholder = "empty: see the tooltip" if meta.optional else ""
     cls = w.Password if meta.secret else w.Text
-    return cls(placeholder=placeholder, layout=wide, **common)
+    return cls(placeholder=placeholder, layout=wide, **text)
 
 
 def _plain_scalar(value: Any) -> Any:
@@ -204,14 +251,15 @@ def _plain_scalar(value: Any) -> Any:
 class ScalarEditor(Editor):
     """A single input widget with its message line."""
 
+    message_margin = f"0 0 4px {LABEL_WIDTH}"
+
     def __init__(self, meta: FieldMeta, path: str, hooks: Hooks) -> None:
         super().__init__(meta, path)
         self.meta: FieldMeta = meta
         self.widget = _make_input(meta)
         self.widget.add_class("fd-field")
         self.widget.add_class(path_class(path))
-        self.message.layout.margin = f"0 0 4px {LABEL_WIDTH}"
-        self.container = w.VBox([self.widget, self.message])
+        self.container = w.VBox([self.widget], layout=_shared("display", ""))
         self.set(meta.default)
         self.widget.observe(lambda _change: hooks.changed(), names="value")
 
@@ -363,14 +411,12 @@ class ModelEditor(Editor):
             head.append(w.HBox([self.title, *(extra_header or [])]) if extra_header else self.title)
         if self.toggle is not None:
             head.append(self.toggle)
-        self.message.layout.margin = "0 0 4px 0"
+        self.message_slot = len(head)
         if arrange is not None:
             self.container = arrange(self)
         else:
-            style = (
-                w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0") if header else None
-            )
-            self.container = w.VBox([*head, self.message, self.body], layout=style or w.Layout())
+            style = w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0") if header else None
+            self.container = w.VBox([*head, self.body], layout=style or w.Layout())
         if meta is not None:
             self.set(meta.default)  # the parent's default for this section (the sandbox's storage, say)
 
@@ -433,10 +479,9 @@ class ListEditor(Editor):
         self.add_button = w.Button(description="Add", icon="plus", tooltip=f"Add to {meta.label.lower()}")
         self.add_button.add_class(path_class(path) + "-add")
         self.add_button.on_click(lambda _b: self.add())
-        self.message.layout.margin = "0 0 4px 0"
         title = w.HTML(_header(meta.label, meta.tooltip))
         self.container = w.VBox(
-            [title, self.message, self.rows_box, self.add_button],
+            [title, self.rows_box, self.add_button],
             layout=w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0"),
         )
         self.set(meta.default)
@@ -445,7 +490,7 @@ class ListEditor(Editor):
         return f"{self.meta.label} #{index + 1}"
 
     def _make_row(self, index: int) -> ModelEditor:
-        remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="auto"))
+        remove = w.Button(description="Remove", icon="trash", layout=_shared("layout", "auto"))
         row = ModelEditor(
             self.item_model,
             None,
@@ -518,22 +563,24 @@ class MapEditor(Editor):
         self.add_button = w.Button(description="Add", icon="plus", tooltip=f"Add to {meta.label.lower()}")
         self.add_button.add_class(path_class(path) + "-add")
         self.add_button.on_click(lambda _b: self.add(""))
-        self.message.layout.margin = "0 0 4px 0"
         title = w.HTML(_header(meta.label, meta.tooltip))
         self.container = w.VBox(
-            [title, self.message, self.rows_box, self.add_button],
+            [title, self.rows_box, self.add_button],
             layout=w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0"),
         )
         self.set(meta.default)
 
     def _make_row(self, key: str) -> tuple[w.Text, ModelEditor]:
-        key_input = w.Text(value=key, description="Key", style=_label_style(), continuous_update=False)
+        key_input = w.Text(
+            value=key, description="Key", style=_shared("text-style", LABEL_WIDTH), continuous_update=False
+        )
         key_input.add_class(path_class(self.path) + "-key")
-        remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="auto"))
+        remove = w.Button(description="Remove", icon="trash", layout=_shared("layout", "auto"))
         row = ModelEditor(
             self.item_model, None, join_path(self.path, key), self._hooks, title=self.meta.label, extra_header=[remove]
         )
         row.container.children = (key_input, *row.container.children)
+        row.message_slot += 1
 
         def renamed(_change: Any) -> None:
             row.set_path(join_path(self.path, key_input.value.strip()))

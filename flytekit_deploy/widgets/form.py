@@ -90,8 +90,10 @@ class Form:
             editors = [root.fields[f] for f in present]
             if len(editors) == 1 and isinstance(editors[0], ModelEditor):
                 # a section that is one model: no second title inside the Accordion's own
-                editors[0].title.layout.display = "none"
-                editors[0].container.layout = w.Layout()
+                only = editors[0]
+                only.container.children = tuple(c for c in only.container.children if c is not only.title)
+                only.message_slot = 0
+                only.container.layout = w.Layout()
             boxes.append(w.VBox([e.container for e in editors], layout=w.Layout(padding="4px")))
             self.section_titles.append(title)
             self._section_fields.append(tuple(present))

@@ -210,7 +210,7 @@ def _cell_error(notebook: str, nb: Any, ename: str, evalue: str, traceback: str 
     the line IPython names in the traceback ("Cell In[3], line 2"), quoting it."""
     index, source = 0, ""
     for number, cell in enumerate(nb.cells, start=1):
-        if cell.get("cell_type") != "code":
+        if cell.get("cell_type") != "code" or "raises-exception" in cell.get("metadata", {}).get("tags", []):
             continue
         if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
             index, source = number, cell.source

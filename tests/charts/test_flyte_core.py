@@ -431,12 +431,14 @@ def test_internal_auth() -> None:
         "clientId": "<OIDC_CLIENT_ID>",
     }
     assert at(values, "configmap", "adminServer", "server", "security", "useAuth") is True
-    assert values["flyteadmin"]["env"][0]["valueFrom"]["secretKeyRef"] == {
-        "name": "flyte-secret-auth",
-        "key": "client_secret",
+    oidc = get_preset("eks-core").auth.client_secret
+    assert values["flyteadmin"]["env"][0] == {
+        "name": "FLYTE_SECRET_oidc_client_secret",
+        "valueFrom": {"secretKeyRef": {"name": oidc.name, "key": oidc.key}},
     }
-    (secret,) = [s for s in release.secrets if s.name == "flyte-secret-auth"]
+    (secret,) = [s for s in release.secrets if s.name == "flyte-secret-auth"]  # one Secret, both clients' keys
     assert secret.spec_paths == ["auth.client_secret", "auth.service_client_secret"]
+    assert "client_secret" in secret.keys and oidc.key in secret.keys
     assert any("bcrypt" in n for n in release.notes)
 
 
