@@ -10,6 +10,10 @@ virtual env under the work folder that sees this project's packages (so its kern
 ``--no-jupyter-book`` skips it. It does not render mermaid fences (that needs a CDN script), so its numbers are
 for executing and converting only.
 
+All tools import a snapshot of ``flytekit_deploy`` copied into the work folder (first on ``PYTHONPATH``): our
+cache key covers the package's files, so edits made to the working tree while the benchmark runs would otherwise
+turn a "nothing changed" rebuild into a full one.
+
     .venv/bin/python benchmarks/wiki_build.py                      # notebooks/ (or the test fixtures if empty)
     .venv/bin/python benchmarks/wiki_build.py --fixtures --no-jupyter-book
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,10 +45,21 @@ def chapters(folder: Path) -> list[Path]:
     return [chapter.path for chapter in discover_chapters(folder)]
 
 
+ENV = dict(os.environ)
+
+
+def snapshot_package(work: Path) -> None:
+    """Copy the package into ``work`` and put it first on ``PYTHONPATH`` for every process (and kernel) we start."""
+    target = work / "package"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT / "flytekit_deploy", target / "flytekit_deploy", ignore=shutil.ignore_patterns("__pycache__"))
+    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH", "")]))
+
+
 def run(argv: list[str]) -> tuple[float, str]:
     """Seconds a command took, and its standard output; exits with its output when it fails."""
     start = time.perf_counter()
-    result = subprocess.run(argv, capture_output=True, text=True)
+    result = subprocess.run(argv, capture_output=True, text=True, env=ENV)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(argv)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return time.perf_counter() - start, result.stdout
@@ -145,6 +161,7 @@ def main() -> None:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="wiki-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"{len(chapters(source))} chapters from {source}; work folder {work}")
+    snapshot_package(work)
 
     tools: dict[str, Callable[[Path, Path], tuple[float, str]]] = {
         "ours": lambda nb, out: ours(nb, out, args.jobs),

@@ -47,6 +47,8 @@ __all__ = [
     "fields_mapping_table",
     "reverse_mapping",
     "reverse_table",
+    "chart_key_kind",
+    "section_reference",
     "single_field_variants",
     "summarise_keys",
 ]
@@ -521,9 +523,27 @@ def reverse_mapping(chart: ChartName | str) -> dict[str, list[str]]:
     return dict(sorted(out.items()))
 
 
+def chart_key_kind(chart: ChartName | str, key: str) -> str:
+    """How the chart's own defaults describe a key: its type (``str``, ``map``...), or the free-form block it sits
+    in (a block the chart passes through whole, such as flyte-core's ``configmap.*``), from the chart-key catalog."""
+    from ..checks.chart_keys import catalog
+
+    cat = catalog(ChartName(chart).value)
+    bare = key.replace("[]", "")
+    if bare in cat.keys:
+        return cat.keys[bare]
+    parts = bare.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        ancestor = ".".join(parts[:end])
+        if ancestor in cat.free_form or (ancestor in cat.keys and cat.keys[ancestor] in ("map", "list")):
+            return f"inside {inline_code(ancestor)}"
+    return "not in the chart's defaults"
+
+
 def reverse_table(chart: ChartName | str, prefixes: Iterable[str] = (), limit: int = 5) -> Markdown:
     """Chart key -> spec fields, for keys under any of ``prefixes`` (all keys when none): the view from the chart's
-    side, for readers who know the chart's values.yaml and want the spec field behind a key."""
+    side, for readers who know the chart's values.yaml and want the spec field behind a key. The middle column says
+    what the chart's defaults make of the key."""
     wanted = tuple(prefixes)
     rows = []
     for key, fields in reverse_mapping(chart).items():
@@ -532,8 +552,21 @@ def reverse_table(chart: ChartName | str, prefixes: Iterable[str] = (), limit: i
         shown = [inline_code(f) for f in fields[:limit]]
         if len(fields) > limit:
             shown.append(f"… and {len(fields) - limit} more")
-        rows.append((inline_code(key), ", ".join(shown)))
-    return md_table([f"{ChartName(chart).value} key", "set from spec fields"], rows)
+        rows.append((inline_code(key), chart_key_kind(chart, key), ", ".join(shown)))
+    return md_table([f"{ChartName(chart).value} key", "in the chart", "set from spec fields"], rows)
+
+
+def section_reference(section: str) -> Markdown:
+    """A spec section's reference: its fields (type, default, meaning), then the chart keys each field sets in
+    flyte-binary and flyte-core."""
+    from .fields import field_table
+
+    return Markdown(
+        "**Fields**\n\n"
+        + field_table(section)
+        + "\n\n**Chart keys each field sets**\n\n"
+        + mapping_table(section)
+    )
 
 
 def single_field_variants(spec: DeploymentSpec) -> Iterator[tuple[str, Any, DeploymentSpec]]:

@@ -18,7 +18,7 @@ import ipywidgets as w
 import yaml
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import TextStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from pydantic import BaseModel
 
 from ..errors import Problem
@@ -183,6 +183,7 @@ def _shared(kind: str, value: str) -> Any:
         factories: dict[str, Callable[[], Any]] = {
             "layout": lambda: w.Layout(width=value),
             "display": lambda: w.Layout(display=value or None),
+            "html-style": lambda: HTMLStyle(),
             "text-style": lambda: TextStyle(description_width=value),
             "checkbox-style": lambda: CheckboxStyle(description_width=value),
             "description-style": lambda: DescriptionStyle(description_width=value),
@@ -372,6 +373,10 @@ def _header(text: str, tooltip: str) -> str:
     return f'<b title="{html.escape(tooltip, quote=True)}">{html.escape(text)}</b>'
 
 
+def _title(text: str, tooltip: str) -> w.HTML:
+    return w.HTML(_header(text, tooltip), layout=_shared("display", ""), style=_shared("html-style", ""))
+
+
 Arrange = Callable[["ModelEditor"], w.Widget]
 
 
@@ -404,7 +409,7 @@ class ModelEditor(Editor):
             self.toggle.observe(lambda _change: hooks.changed(), names="value")
         label = title or (meta.label if meta else model.__name__)
         tooltip = (meta.tooltip if meta else "") or " ".join((model.__doc__ or "").split())
-        self.title = w.HTML(_header(label, tooltip))
+        self.title = _title(label, tooltip)
         self.body = w.VBox([editor.container for editor in self.fields.values()])
         head: list[w.Widget] = []
         if header:
@@ -479,7 +484,7 @@ class ListEditor(Editor):
         self.add_button = w.Button(description="Add", icon="plus", tooltip=f"Add to {meta.label.lower()}")
         self.add_button.add_class(path_class(path) + "-add")
         self.add_button.on_click(lambda _b: self.add())
-        title = w.HTML(_header(meta.label, meta.tooltip))
+        title = _title(meta.label, meta.tooltip)
         self.container = w.VBox(
             [title, self.rows_box, self.add_button],
             layout=w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0"),
@@ -563,7 +568,7 @@ class MapEditor(Editor):
         self.add_button = w.Button(description="Add", icon="plus", tooltip=f"Add to {meta.label.lower()}")
         self.add_button.add_class(path_class(path) + "-add")
         self.add_button.on_click(lambda _b: self.add(""))
-        title = w.HTML(_header(meta.label, meta.tooltip))
+        title = _title(meta.label, meta.tooltip)
         self.container = w.VBox(
             [title, self.rows_box, self.add_button],
             layout=w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0"),
