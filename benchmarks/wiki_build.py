@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
@@ -129,17 +130,21 @@ def jupyter_book(jb: Path, notebooks: Path, out: Path) -> tuple[float, str]:
 
 
 # --- driver ----------------------------------------------------------------------------------------------------
-def measure(name: str, source: Path, work: Path, build: Callable[[Path, Path], tuple[float, str]]) -> list[float]:
-    notebooks = work / name / "notebooks"
+def measure(
+    name: str, source: Path, work: Path, build: Callable[[Path, Path], tuple[float, str]], round_: int
+) -> list[float]:
+    """The three scenarios for one tool, on a fresh copy of the notebooks and a fresh output folder."""
+    base = work / name / f"round{round_}"
+    shutil.rmtree(base, ignore_errors=True)
+    notebooks = base / "notebooks"
     shutil.copytree(source, notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "downloads", "_build"))
     if name == "jupyter-book v1":
         jupyter_book_project(notebooks)
-    out = work / name / "out"
     times = []
     for scenario in SCENARIOS:
         if scenario == SCENARIOS[2]:
             touch_first_chapter(notebooks)
-        seconds, note = build(notebooks, out)
+        seconds, note = build(notebooks, base / "out")
         print(f"  {name:16s} {scenario:32s} {seconds:7.1f} s   {note}", flush=True)
         times.append(seconds)
     return times
@@ -150,6 +155,7 @@ def main() -> None:
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
     parser.add_argument("--fixtures", action="store_true", help="use tests/wiki/fixtures")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds, tools alternating; medians are reported")
     parser.add_argument("--no-jupyter-book", action="store_true")
     parser.add_argument("--workdir", type=Path, help="kept between runs (reuses the Jupyter Book venv)")
     args = parser.parse_args()
@@ -170,11 +176,15 @@ def main() -> None:
     if not args.no_jupyter_book:
         jb = jupyter_book_env(work)
         tools["jupyter-book v1"] = lambda nb, out: jupyter_book(jb, nb, out)
-    results = {name: measure(name, source, work, build) for name, build in tools.items()}
+    rounds: dict[str, list[list[float]]] = {name: [] for name in tools}
+    for round_ in range(args.repeat):
+        for name, build in tools.items():
+            rounds[name].append(measure(name, source, work, build, round_))
+    results = {name: [statistics.median(column) for column in zip(*runs, strict=True)] for name, runs in rounds.items()}
 
     names = list(results)
-    print()
-    print(f"{'seconds':32s}" + "".join(f"{name:>18s}" for name in names))
+    print(f"\n{'seconds' + (f' (median of {args.repeat})' if args.repeat > 1 else ''):32s}", end="")
+    print("".join(f"{name:>18s}" for name in names))
     for row, scenario in enumerate(SCENARIOS):
         print(f"{scenario:32s}" + "".join(f"{results[name][row]:18.1f}" for name in names))
     cold = results["ours"][0]

@@ -46,7 +46,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError([Problem("--view", f"unknown view {args.view!r}", f"choose one of: {', '.join(VIEWS)}")])
     if view.needs_spec and not (args.spec or args.preset):
         raise UserInputError(
-            [Problem("SPEC", f"the {view.name} view draws a spec", "pass a spec file, or --preset NAME, or --view")]
+            [
+                Problem(
+                    "SPEC",
+                    f"the {view.name} view draws a spec",
+                    "pass a spec file or --preset NAME, or choose a view that needs none (--view aws, architecture, ...)",
+                )
+            ]
         )
     spec = resolve_spec(args) if args.spec or args.preset else None  # a bad spec file raises SpecError here
     text = diagram(view.name, spec, expand_data_planes=args.expand_data_planes).render(args.format)

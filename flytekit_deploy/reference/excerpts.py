@@ -28,6 +28,8 @@ __all__ = [
     "excerpt_yaml",
     "section_excerpt",
     "fields_excerpt",
+    "spec_with",
+    "changed_excerpt",
     "value_locations",
     "identity_table",
     "ingress_controller_table",
@@ -109,6 +111,31 @@ def fields_excerpt(preset: str, fields: Iterable[str], chart: ChartName | str | 
     chosen = list(fields)
     keys = sorted({k for f in chosen for k in chart_keys_for(f, wanted)})
     return _excerpt_blocks(plan, wanted, keys, f"{', '.join(chosen)} set nothing in {wanted.value} for {preset}.")
+
+
+def spec_with(preset: str, changes: Mapping[str, Any]) -> DeploymentSpec:
+    """A preset with some fields changed, given as dotted spec paths (``observability.service_monitor.enabled``),
+    validated like any spec: a chapter shows "what if" without writing a spec file."""
+    data = get_preset(preset).model_dump(mode="json")
+    for path, value in changes.items():
+        node = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
+        node[parts[-1]] = value
+    return DeploymentSpec.model_validate(data)
+
+
+def changed_excerpt(
+    preset: str, changes: Mapping[str, Any], section: str, chart: ChartName | str | None = None
+) -> Markdown:
+    """What one spec section sets in a preset's values once some fields are changed (see :func:`spec_with`)."""
+    plan = build_plan(spec_with(preset, changes))
+    wanted = ChartName(chart) if chart is not None else plan.spec.chart_name
+    keys = sorted({k for e in field_effects(wanted, section) for k in e.keys})
+    return _excerpt_blocks(plan, wanted, keys, f"{section} sets nothing in {wanted.value} here.")
 
 
 def _excerpt_blocks(plan: Plan, chart: ChartName, keys: list[str], empty: str) -> Markdown:

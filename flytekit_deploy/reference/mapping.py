@@ -328,9 +328,49 @@ def _other_effects(before: Plan, after: Plan, chart: ChartName) -> set[str]:
 _ABSENT, _REJECTED, _VARIED = "absent", "rejected", "varied"
 
 
+def _switched_on(data: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """``data`` with the ``enabled`` switch beside the field at ``path`` turned on, when there is one and it is off:
+    a field of a disabled block (a ServiceMonitor's interval) only shows its keys once the block is on."""
+    parts = path.split(".")
+    if parts[-1] == "enabled":
+        return None
+    switched = copy.deepcopy(data)
+    place = _locate(switched, ".".join([*parts[:-1], "enabled"]))
+    if place is None or place[0][place[1]] is not False:
+        return None
+    place[0][place[1]] = True
+    return switched
+
+
+def _measure(
+    spec: DeploymentSpec, plan: Plan, data: dict[str, Any], row: FieldRow, chart: ChartName
+) -> tuple[set[str], set[str], bool]:
+    """(changed keys, other effects, varied?) of the field's variations against one base."""
+    domains = list(spec.projects.domains)
+    keys: set[str] = set()
+    other: set[str] = set()
+    varied = False
+    before = _releases_by_slot(plan, chart)
+    for tier in _variants(data, row, domains):
+        for variant in tier:
+            varied = True
+            if variant.chart_name is not spec.chart_name:
+                other.add(f"switches the main chart to {variant.chart_name.value}")
+                continue
+            varied_plan = build_plan(variant)
+            after = _releases_by_slot(varied_plan, chart)
+            for slot in before.keys() | after.keys():
+                keys |= changed_keys(before.get(slot, {}), after.get(slot, {}))
+            other |= _other_effects(plan, varied_plan, chart)
+        if keys:
+            break
+    return keys, other, varied
+
+
 def _effect_in(spec: DeploymentSpec, plan: Plan, row: FieldRow, chart: ChartName) -> tuple[set[str], set[str], str]:
     """(changed keys, other effects, outcome) of one field in one preset; the outcome says whether the field was
-    absent from the preset, present but every change rejected by the spec's rules, or varied."""
+    absent from the preset, present but every change rejected by the spec's rules, or varied. A field that changes
+    nothing while its block is switched off is tried again with the block on."""
     domains = list(spec.projects.domains)
     data = spec.model_dump(mode="json")
     if _locate(data, row.path) is None:
@@ -343,24 +383,18 @@ def _effect_in(spec: DeploymentSpec, plan: Plan, row: FieldRow, chart: ChartName
             return set(), set(), _ABSENT
         plan = build_plan(spec)
         data = spec.model_dump(mode="json")
-    keys: set[str] = set()
-    other: set[str] = set()
-    outcome = _REJECTED
-    before = _releases_by_slot(plan, chart)
-    for tier in _variants(data, row, domains):
-        for variant in tier:
-            outcome = _VARIED
-            if variant.chart_name is not spec.chart_name:
-                other.add(f"switches the main chart to {variant.chart_name.value}")
-                continue
-            varied_plan = build_plan(variant)
-            after = _releases_by_slot(varied_plan, chart)
-            for slot in before.keys() | after.keys():
-                keys |= changed_keys(before.get(slot, {}), after.get(slot, {}))
-            other |= _other_effects(plan, varied_plan, chart)
-        if keys:
-            break
-    return keys, other, outcome
+    keys, other, varied = _measure(spec, plan, data, row, chart)
+    if not keys:
+        switched = _switched_on(data, row.path)
+        if switched is not None:
+            try:
+                on = DeploymentSpec.model_validate(switched)
+            except (ValidationError, SpecError, ValueError):
+                on = None
+            if on is not None:
+                more_keys, more_other, more_varied = _measure(on, build_plan(on), switched, row, chart)
+                keys, other, varied = more_keys, other | more_other, varied or more_varied
+    return keys, other, _VARIED if varied else _REJECTED
 
 
 # ---- the tables ----------------------------------------------------------------------------------------------------
@@ -397,6 +431,8 @@ def _effects(chart: ChartName, presets: tuple[str, ...], section: str | None) ->
             if outcome == _VARIED:
                 varied_in.append(name)
         note = ""
+        if varied_in and not keys and not other:
+            note = "changes nothing in the compared presets"
         if not varied_in:
             note = (
                 "changed alone, it breaks a rule of the spec: it moves together with other fields"

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..checks.findings import Finding
 from ..checks.rules import RULES, RuleContext
-from ..presets import PRESETS
+from ..presets import PRESETS, get_preset
+from ..spec import DeploymentSpec
 from .mapping import single_field_variants
 from .markdown import Markdown, inline_code, md_table
 
@@ -27,6 +30,8 @@ __all__ = [
     "rule_catalogue",
     "rule_functions",
     "findings_table",
+    "findings_of",
+    "new_findings",
     "rule_coverage_table",
     "chapter_link",
 ]
@@ -130,6 +135,40 @@ def findings_table(group: str, notebooks_dir: Path | None = None) -> Markdown:
         for e in rule_catalogue(group)
     ]
     return md_table(["rule", "severity", "finding (example)", "fix", "read", "reproduced by"], rows)
+
+
+def _findings_rows(findings: Iterable[Finding], notebooks_dir: Path | None) -> Markdown:
+    rows = [
+        (
+            f.severity.value,
+            inline_code(f.rule),
+            inline_code(f.path) if f.path else "",
+            f.message,
+            f.fix,
+            chapter_link(f.chapter, notebooks_dir),
+        )
+        for f in sorted(findings, key=lambda f: (f.severity.rank, f.rule, f.path))
+    ]
+    return md_table(["severity", "rule", "field", "finding", "fix", "read"], rows)
+
+
+def findings_of(spec: DeploymentSpec, notebooks_dir: Path | None = None) -> Markdown:
+    """The static findings of one spec as a table (what ``flytekit-deploy doctor`` prints, without the chart-key
+    check and the live probes)."""
+    from ..checks import static_findings
+
+    return _findings_rows(static_findings(spec), notebooks_dir)
+
+
+def new_findings(preset: str, changes: Mapping[str, Any], notebooks_dir: Path | None = None) -> Markdown:
+    """The findings a change to a preset raises that the preset itself does not: what the checks say about that
+    change alone."""
+    from ..checks import static_findings
+    from .excerpts import spec_with
+
+    before = {(f.rule, f.path, f.message) for f in static_findings(get_preset(preset))}
+    after = [f for f in static_findings(spec_with(preset, changes)) if (f.rule, f.path, f.message) not in before]
+    return _findings_rows(after, notebooks_dir)
 
 
 def rule_coverage_table(group: str | None = None) -> Markdown:
