@@ -6,6 +6,7 @@ The links come from :func:`flytekit_deploy.wiki.downloads.offer_download`, which
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from .plans import download_name, preset_plan
@@ -29,4 +30,6 @@ def offer_preset_files(preset: str, guide: bool = True) -> Any:
     from ..wiki.downloads import offer_download
 
     links = [offer_download(name, text).data for name, text in preset_files(preset, guide).items()]
-    return HTML("<ul>" + "".join(f"<li>{link}</li>" for link in links) + "</ul>")
+    head = f"<p>Files of preset <code>{html.escape(preset)}</code> (save a values file under the name its header's "
+    head += "<code>helm</code> command uses, or pass its path to <code>-f</code>):</p>"
+    return HTML(head + "<ul>" + "".join(f"<li>{link}</li>" for link in links) + "</ul>")

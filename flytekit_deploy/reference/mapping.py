@@ -53,11 +53,11 @@ __all__ = [
     "summarise_keys",
 ]
 
-PROBE = "<FDPROBE>"
+PROBE = "<EXAMPLE_VALUE>"
 """The string a varied text field gets. Written as a placeholder, it passes every format rule of the spec
 (placeholders always do), so the variation is valid wherever the field is."""
-_PROBE_KEY = "fdprobe"
-_PROBE_TOKEN = re.compile("fdprobe", re.IGNORECASE)
+_PROBE_KEY = "example-key"
+_PROBE_TOKEN = re.compile(r"example[-_](value|key)", re.IGNORECASE)
 _INDEX = re.compile(r"\[\d+\]")
 
 EXCLUDED_FIELDS: dict[str, str] = {
@@ -131,7 +131,7 @@ def _alternatives(info: FieldInfo, current: Any, domains: list[str]) -> list[lis
         first.append(0.5 if current != 0.5 else 1.0)
     elif kind is str:
         # formats that do not accept placeholders (durations, URLs) get a value of their own shape
-        return [[*first, PROBE], ["17s", "https://fdprobe.example.com/x"]]
+        return [[*first, PROBE], ["17s", "https://example-value.example.com/x"]]
     elif origin is list and args:
         item = _base_type(args[0])
         items = list(current or [])
@@ -538,14 +538,18 @@ def fields_mapping_table(
             raise ValueError(f"{path!r} is not a leaf field of the spec")
         cells: list[object] = [inline_code(path)]
         other: set[str] = set()
-        notes: set[str] = set()
+        notes: dict[ChartName, str] = {}
         for chart in chart_list:
             effect = per_chart[chart][path]
             cells.append(_key_cell(effect.keys, limit) or "—")
             other |= set(effect.other)
             if effect.note and not effect.keys:
-                notes.add(f"{chart.value}: {effect.note}")
-        cells.append("; ".join(sorted(other | notes)))
+                notes[chart] = effect.note
+        if len(notes) == len(chart_list) and len(set(notes.values())) == 1:
+            said = {next(iter(notes.values()))}  # the same for every chart: say it once
+        else:
+            said = {f"{chart.value}: {note}" for chart, note in notes.items()}
+        cells.append("; ".join(sorted(other) + sorted(said)))
         rows.append(cells)
     return md_table(["spec field", *[c.value for c in chart_list], "also changes"], rows)
 

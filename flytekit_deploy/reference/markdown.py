@@ -22,16 +22,29 @@ class Markdown(str):
         return str(self)
 
 
+def _escape_text(text: str) -> str:
+    """Outside code: placeholders as code, any other ``<`` (except the ``<br>`` the tables use) as ``&lt;``."""
+    text = _PLACEHOLDER.sub(lambda m: f"\x00{m.group(0)}\x00", text)
+    parts = text.split("\x00")
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(f"`{part}`")
+        else:
+            out.append(re.sub(r"<(?!br>)", "&lt;", part))
+    return "".join(out)
+
+
 def escape_placeholders(text: str) -> str:
-    """``<PLACEHOLDER>`` markers outside code spans, put in code spans: raw, Markdown would take them for HTML tags
-    and show nothing."""
+    """Make text safe to show as Markdown: ``<PLACEHOLDER>`` markers outside code spans become code, and any other
+    ``<`` is escaped. Raw, Markdown would take both for HTML tags and show nothing."""
     out: list[str] = []
     last = 0
     for span in _CODE_SPAN.finditer(text):
-        out.append(_PLACEHOLDER.sub(lambda m: f"`{m.group(0)}`", text[last : span.start()]))
+        out.append(_escape_text(text[last : span.start()]))
         out.append(span.group(0))
         last = span.end()
-    out.append(_PLACEHOLDER.sub(lambda m: f"`{m.group(0)}`", text[last:]))
+    out.append(_escape_text(text[last:]))
     return "".join(out)
 
 

@@ -128,26 +128,27 @@ class ActionBar:
             **wide,
         )
         self.preset.add_class("fd-preset")
+        fit = {"layout": w.Layout(width="auto", min_width="9em")}
         self.preset_button = w.Button(
-            description="Start from preset", icon="magic", tooltip="Replace the form with this preset"
+            description="Start from preset", icon="magic", tooltip="Replace the form with this preset", **fit
         )
         self.spec_path = w.Text(value="flyte-spec.yaml", description="Spec file", **wide)
-        self.load_button = w.Button(description="Load", icon="folder-open", tooltip="Load the spec file")
-        self.save_button = w.Button(description="Save", icon="save", tooltip="Save the spec to this file")
+        self.load_button = w.Button(description="Load", icon="folder-open", tooltip="Load the spec file", **fit)
+        self.save_button = w.Button(description="Save", icon="save", tooltip="Save the spec to this file", **fit)
         self.upload = w.FileUpload(accept=".yaml,.yml,.json", multiple=False, description="Upload spec")
         self.values_path = w.Text(value="", placeholder="my-values.yaml", description="Values file", **wide)
         charts = importable_charts()
         self.import_chart = w.Dropdown(options=charts, description="Chart", layout=w.Layout(width="16em"))
         self.import_button = w.Button(
-            description="Import values", icon="download", tooltip="Turn an existing Helm values file into a spec"
+            description="Import values", icon="download", tooltip="Turn an existing Helm values file into a spec", **fit
         )
         if not charts:
             self.import_button.disabled = True
             self.import_button.tooltip = "the values importer is not part of this installation yet"
-        self.out_dir = w.Text(value="flyte-deploy-out", description="Output", **wide)
+        self.out_dir = w.Text(value="out", description="Output", **wide)
         self.force = w.Checkbox(value=False, description="force (keep old files as .bak)", indent=False)
-        self.write_button = w.Button(description="Write plan", icon="file", tooltip="Write every file of the plan")
-        self.zip_button = w.Button(description="Download zip", icon="file-archive-o")
+        self.write_button = w.Button(description="Write plan", icon="file", tooltip="Write every file of the plan", **fit)
+        self.zip_button = w.Button(description="Download zip", icon="file-archive-o", **fit)
         self.link = w.HTML()
         self.message = w.HTML()
         self.message.add_class("fd-action-message")

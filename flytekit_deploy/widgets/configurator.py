@@ -8,6 +8,7 @@ kernel restart) picks up where the person left off.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +71,8 @@ class Configurator:
         """Problems of the current input; empty when it is valid."""
         self.outputs: Outputs | None = None
         self.last_refresh_seconds = 0.0
+        self.timings: dict[str, float] = {}
+        """Seconds spent in each stage of the last refresh (form, validate, outputs.*, panes, messages, autosave)."""
         self.notes: list[str] = []
         self.autosave = Autosave(autosave_path, enabled=autosave)
         self.form = Form(self._input_changed)
@@ -77,6 +80,7 @@ class Configurator:
         self.actions = ActionBar(self)
         self.status = w.HTML()
         self.status.add_class("fd-status")
+        self.panes.doctor_button.on_click(lambda _b: self._doctor_clicked())
 
         start = spec
         if start is None:
@@ -95,9 +99,11 @@ class Configurator:
         renderers = (self.panes.renderer, self.panes.values_renderer)
         for renderer in renderers:
             renderer.delay = 0.0
-        self._fill(start, save=False)
+        dropped = self._fill(start, save=False)
         for renderer in renderers:
             renderer.delay = diagram_delay
+        if dropped:
+            self.notes.append("Settings that do not apply to this deployment were left out: " + ", ".join(dropped))
 
         form_box = w.VBox([self.form.accordion], layout=w.Layout(width="46%", min_width="28em"))
         pane_box = w.VBox([self.panes.widget], layout=w.Layout(width="54%"))
@@ -134,20 +140,29 @@ class Configurator:
     def refresh(self, *, save: bool = True) -> bool:
         """Rebuild the spec from the form; show problems at their fields, or new outputs. True when valid."""
         start = time.perf_counter()
+        self.timings = {}
         self.form.update_visibility()
         data, problems = self.form.get_data()
+        mark = self._lap("form", start)
         spec: DeploymentSpec | None = None
         if not problems:
             try:
                 spec = spec_from_dict(data, source="configurator")
             except SpecError as error:
                 problems = error.problems
+        mark = self._lap("validate", mark)
         if spec is None:
             self._show_invalid(problems)
         else:
-            self._show_valid(spec, save=save)
+            self._show_valid(spec, save=save, start=mark)
         self.last_refresh_seconds = time.perf_counter() - start
+        self.timings["total"] = self.last_refresh_seconds
         return spec is not None
+
+    def _lap(self, name: str, start: float) -> float:
+        now = time.perf_counter()
+        self.timings[name] = now - start
+        return now
 
     def _show_invalid(self, problems: list[Problem]) -> None:
         self.errors = list(problems)
@@ -161,17 +176,22 @@ class Configurator:
             ok=False,
         )
 
-    def _show_valid(self, spec: DeploymentSpec, *, save: bool) -> None:
+    def _show_valid(self, spec: DeploymentSpec, *, save: bool, start: float) -> None:
         self.errors = []
         if self.outputs is None or spec != self.outputs.spec:
             self.outputs = compute_outputs(spec)
+            self.timings.update({f"outputs.{k}": v for k, v in self.outputs.timings.items()})
         self.spec = spec
+        mark = self._lap("outputs", start)
         self.panes.show(self.outputs)
+        mark = self._lap("panes", mark)
         self.form.show_messages(
             (f.path, (str(getattr(f.severity, "value", f.severity)), _problem_line(Problem(f.path, f.message, f.fix))))
             for f in self.outputs.findings
         )
+        mark = self._lap("messages", mark)
         saved = self.autosave.save(spec) if save else True
+        self._lap("autosave", mark)
         summary = f"✔ valid: {spec.model.value} on {spec.environment.value}, chart {spec.chart_name.value}"
         if self.outputs.plan is not None:
             summary += f"; {len(self.outputs.releases)} release(s)"
@@ -186,7 +206,7 @@ class Configurator:
 
     def _set_status(self, text: str, ok: bool = True) -> None:
         colour = "#1a7f37" if ok else "#b00020"
-        self.status.value = f'<div style="color:{colour};padding:2px 0">{text}</div>'
+        self.status.value = f'<div style="color:{colour};padding:2px 0">{html.escape(text)}</div>'
 
     # ---- loading ----------------------------------------------------------------------------------------------
 
@@ -202,8 +222,10 @@ class Configurator:
 
     def load(self, source: DeploymentSpec | str | Path) -> None:
         """Replace the form with a spec, or a spec file (YAML or JSON). A bad file raises SpecError, form unchanged."""
-        spec = source if isinstance(source, DeploymentSpec) else load_spec(source)
-        self._load_spec(spec, f"{source}" if not isinstance(source, DeploymentSpec) else "spec")
+        if isinstance(source, DeploymentSpec):
+            self._load_spec(source, "the spec")
+        else:
+            self._load_spec(load_spec(source), str(source))
 
     def load_text(self, text: str, source: str = "upload") -> None:
         self._load_spec(parse_spec(text, source=source), source)
@@ -255,6 +277,25 @@ class Configurator:
         if self.outputs.plan is None:
             raise SpecError([Problem("plan", self.outputs.plan_error or "no plan", "see the Values pane")])
         return self.outputs.plan
+
+    # ---- doctor -----------------------------------------------------------------------------------------------
+
+    def run_doctor(self, live: bool = False, **live_options: Any) -> list[Any]:
+        """``flytekit-deploy doctor`` for the current spec: static rules, the chart-key check of every values file,
+        and with ``live`` the database and bucket probes (from this machine; ``live_options`` as the CLI's)."""
+        self._require_valid()
+        from ..checks import doctor
+
+        findings = list(doctor(self.spec, live=live, live_options=live_options or None))
+        self.panes.show_doctor(self.spec, findings)
+        return findings
+
+    def _doctor_clicked(self) -> None:
+        try:
+            self.run_doctor(live=bool(self.panes.doctor_live.value))
+        except Exception as error:  # shown in the pane: a button never fails silently
+            text = error.render() if isinstance(error, SpecError) else f"{type(error).__name__}: {error}"
+            self.panes.show_doctor(self.spec, None, f"The doctor could not run: {text}")
 
     # ---- helpers for tests and scripts ---------------------------------------------------------------------------
 

@@ -239,9 +239,16 @@ def _make_input(meta: FieldMeta) -> w.Widget:
         return w.Textarea(placeholder=hint, rows=3, continuous_update=False, layout=wide, **text)
     if kind is Kind.TEXT_LIST:
         return w.Text(placeholder="comma-separated", layout=wide, **text)
-    placeholder = "empty: see the tooltip" if meta.optional else ""
+    placeholder = _empty_hint(meta.description) if meta.optional else ""
     cls = w.Password if meta.secret else w.Text
     return cls(placeholder=placeholder, layout=wide, **text)
+
+
+def _empty_hint(description: str) -> str:
+    """What an empty optional field means, from its description ("... Empty: the metadata bucket. ...")."""
+    _, found, rest = description.partition("Empty:")
+    meaning = rest.strip().split(". ")[0].rstrip(".") if found else ""
+    return f"empty: {meaning}" if meaning else "empty: not set"
 
 
 def _plain_scalar(value: Any) -> Any:

@@ -63,14 +63,14 @@ def _new_item(path: str, existing: int, taken: set[str]) -> dict[str, Any] | Non
 class Form:
     """Editors for a DeploymentSpec, a field-path index, and the data they hold."""
 
-    def __init__(self, on_change: Callable[[], None]) -> None:
+    def __init__(self, on_change: Callable[[], None], model: type[DeploymentSpec] = DeploymentSpec) -> None:
         self._ready = False
         self._on_change = on_change
         self.hooks = Hooks(changed=self._changed, restructured=self._restructured)
         self.section_titles: list[str] = []
         self._section_fields: list[tuple[str, ...]] = []
         self.accordion = w.Accordion()
-        self.root = ModelEditor(DeploymentSpec, None, "", self.hooks, header=False, arrange=self._arrange)
+        self.root = ModelEditor(model, None, "", self.hooks, header=False, arrange=self._arrange)
         self._index: dict[str, Editor] = {}
         self._with_messages: set[str] = set()
         self._reindex()
@@ -92,7 +92,7 @@ class Form:
                 # a section that is one model: no second title inside the Accordion's own
                 only = editors[0]
                 only.container.children = tuple(c for c in only.container.children if c is not only.title)
-                only.message_slot = 0
+                only.message_slot = max(0, only.message_slot - 1)
                 only.container.layout = w.Layout()
             boxes.append(w.VBox([e.container for e in editors], layout=w.Layout(padding="4px")))
             self.section_titles.append(title)

@@ -21,7 +21,7 @@ import ipywidgets as w
 from ..errors import Problem
 from .outputs import Outputs, ValuesCache, findings_text, render_svg
 
-__all__ = ["Panes", "DebouncedRender", "PANE_NAMES"]
+__all__ = ["Panes", "DebouncedRender", "PANE_NAMES", "findings_html"]
 
 PANE_NAMES = ("values", "diagram", "findings", "commands", "secrets")
 
@@ -37,6 +37,21 @@ _SEVERITY_COLOUR = {"error": "#b00020", "warning": "#a15c00", "info": "#1d5fa8"}
 
 def _pre(text: str) -> str:
     return f'<pre class="fd-pre">{html.escape(text)}</pre>'
+
+
+def findings_html(findings: list[Any]) -> str:
+    """Findings as a list, worst first, each with its fix."""
+    items = []
+    for f in findings:
+        severity = str(getattr(f.severity, "value", f.severity))
+        colour = _SEVERITY_COLOUR.get(severity, "#444")
+        items.append(
+            f'<li><b style="color:{colour}">{html.escape(severity)}</b> '
+            f"<code>{html.escape(f.path or '(spec)')}</code>: {html.escape(f.message)}"
+            + (f'<br><span style="color:#555">fix: {html.escape(f.fix)}</span>' if f.fix else "")
+            + "</li>"
+        )
+    return f"<ul>{''.join(items)}</ul>" if items else _note("No findings: nothing known to break.")
 
 
 def _note(text: str, colour: str = "#555") -> str:
@@ -130,9 +145,23 @@ class Panes:
         mermaid_box.selected_index = None
         self.diagram_box = w.VBox([self.diagram_note, self.diagram_svg, mermaid_box])
         self.findings_html = w.HTML()
+        self.doctor_button = w.Button(
+            description="Run doctor",
+            icon="stethoscope",
+            tooltip="Check every values file's keys against the chart, and (with live probes) connect to the "
+            "database and buckets from this machine",
+        )
+        self.doctor_live = w.Checkbox(
+            value=False, description="live probes (connect to the database and object store)", indent=False
+        )
+        self.doctor_html = w.HTML()
+        self.doctor_spec: Any = None
+        self.findings_box = w.VBox(
+            [self.findings_html, w.HBox([self.doctor_button, self.doctor_live]), self.doctor_html]
+        )
         self.commands_html = w.HTML()
         self.secrets_html = w.HTML()
-        boxes = [self.values_box, self.diagram_box, self.findings_html, self.commands_html, self.secrets_html]
+        boxes = [self.values_box, self.diagram_box, self.findings_box, self.commands_html, self.secrets_html]
         for name, box in zip(PANE_NAMES, boxes, strict=True):
             box.add_class("fd-pane")
             box.add_class(f"fd-pane-{name}")
@@ -166,7 +195,8 @@ class Panes:
         self.set_stale(None)
 
     def _show_values(self, outputs: Outputs) -> None:
-        self._outputs = outputs
+        with self._values_lock:
+            self._outputs = outputs
         self.values_note.value = _note(outputs.plan_error, "#b00020") if outputs.plan_error else ""
         names = list(outputs.releases)
         if names != list(self._values_html):
@@ -228,17 +258,7 @@ class Panes:
                 body += _pre(extra.strip())
         else:
             text = findings_text(outputs.findings, outputs.placeholders)
-            items = []
-            for f in outputs.findings:
-                severity = str(getattr(f.severity, "value", f.severity))
-                colour = _SEVERITY_COLOUR.get(severity, "#444")
-                items.append(
-                    f'<li><b style="color:{colour}">{html.escape(severity)}</b> '
-                    f"<code>{html.escape(f.path or '(spec)')}</code>: {html.escape(f.message)}"
-                    + (f'<br><span style="color:#555">fix: {html.escape(f.fix)}</span>' if f.fix else "")
-                    + "</li>"
-                )
-            body = f"<ul>{''.join(items)}</ul>" if items else _note("No findings: nothing known to break.")
+            body = findings_html(outputs.findings)
             if outputs.placeholders:
                 rows = "".join(
                     f"<li><code>{html.escape(marker)}</code>: {html.escape(paths[0])}"
@@ -249,6 +269,17 @@ class Panes:
                 body += f"<b>Still to fill in</b><ul>{rows}</ul>"
         self._texts["findings"] = text
         self.findings_html.value = body
+        if self.doctor_spec is not None and self.doctor_spec != outputs.spec:
+            self.doctor_spec = None
+            self.doctor_html.value = _note("The doctor's findings were for an earlier spec: run it again.")
+
+    def show_doctor(self, spec: Any, findings: list[Any] | None, error: str = "") -> None:
+        """The doctor's findings (chart keys of every values file, live probes) for ``spec``."""
+        self.doctor_spec = spec
+        if error:
+            self.doctor_html.value = _note(error, "#b00020")
+        else:
+            self.doctor_html.value = "<b>Doctor</b>" + findings_html(findings or [])
 
     def _apply_svg(self, result: Any, seconds: float) -> None:
         self.svg_seconds = seconds

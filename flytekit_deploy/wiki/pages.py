@@ -14,9 +14,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserInputError
 from ..fileio import atomic_write_text
 from .chapters import Chapter
-from .execute import ExecutionTask, copy_tree, ensure_executed, restore_cached
+from .execute import ExecutionTask, NotebookError, copy_tree, ensure_executed, restore_cached
 from .mermaid import MermaidRenderer
 from .postprocess import Section
 from .site import chapter_links, page_context
@@ -110,7 +111,20 @@ def restore_page(job: ChapterJob) -> ChapterOutcome | None:
 
 
 def process_chapter(job: ChapterJob) -> ChapterOutcome:
-    """In a worker: execute (or restore) one chapter, convert it, finish it, write and cache its page."""
+    """In a worker: execute (or restore) one chapter, convert it, finish it, write and cache its page.
+
+    Any :class:`UserInputError` leaves as a :class:`NotebookError`, which survives the trip back to the parent
+    process (the base class cannot be rebuilt from its pickled message).
+    """
+    try:
+        return _process_chapter(job)
+    except NotebookError:
+        raise
+    except UserInputError as exc:
+        raise NotebookError(exc.problems, exc.source) from None
+
+
+def _process_chapter(job: ChapterJob) -> ChapterOutcome:
     import nbformat
 
     from .convert import notebook_to_html

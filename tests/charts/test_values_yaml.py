@@ -7,7 +7,7 @@ import yaml
 
 from flytekit_deploy.charts.values_yaml import dump_with_comments
 from flytekit_deploy.plan import build_plan
-from flytekit_deploy.presets import preset_names, get_preset
+from flytekit_deploy.presets import get_preset, preset_names
 
 
 def comment_line_above(text: str, key_line: str) -> str:

@@ -137,3 +137,16 @@ def test_diagram_render_is_debounced_but_never_stale(make_configurator: Callable
     assert configurator.diagram_svg == diagram("this-deployment", configurator.spec).svg()
     assert "FlyteConsole" not in configurator.diagram_svg
     assert configurator.panes.svg_seconds is not None
+
+
+def test_doctor_runs_on_request_and_goes_stale_with_the_spec(make_configurator: Callable[..., Configurator]) -> None:
+    from flytekit_deploy.checks import doctor
+
+    configurator = make_configurator(spec=get_preset("eks-core"))
+    configurator.panes.doctor_button.click()  # live probes off by default: nothing leaves this machine
+    expected = doctor(configurator.spec)
+    assert "Doctor" in configurator.panes.doctor_html.value
+    for finding in expected:
+        assert html.escape(finding.message) in configurator.panes.doctor_html.value
+    configurator.set_field("namespace", "flyte-two")
+    assert "earlier spec" in configurator.panes.doctor_html.value

@@ -50,7 +50,7 @@ def _wait_ready(url: str, server: subprocess.Popen[bytes], log: Path, timeout: f
         if server.poll() is not None:
             pytest.fail(f"jupyter lab exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
                 if response.status == 200:
                     return
         except OSError:
@@ -124,6 +124,16 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
+def _accept_kernel_dialog(page) -> None:  # type: ignore[no-untyped-def]
+    """JupyterLab may ask which kernel to start; the notebook's own (python3) is preselected."""
+    select = page.locator(".jp-Dialog").get_by_role("button", name=re.compile(r"^Select"))
+    try:
+        select.wait_for(state="visible", timeout=5_000)
+    except Exception:  # no dialog: the kernel started by itself
+        return
+    select.click()
+
+
 def test_run_all_then_edit_a_field_updates_the_values_pane(lab: tuple[str, str, Path], chromium) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
@@ -133,10 +143,12 @@ def test_run_all_then_edit_a_field_updates_the_values_pane(lab: tuple[str, str, 
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}")
     page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=60_000)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached(timeout=60_000)
+    _accept_kernel_dialog(page)
+    expect(page.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle"))).to_be_visible(timeout=60_000)
 
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    _accept_kernel_dialog(page)
 
     values = page.locator(".fd-pane-values")
     expect(values).to_contain_text("metadataContainer: my-s3-bucket", timeout=90_000)

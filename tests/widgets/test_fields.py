@@ -122,3 +122,17 @@ def test_secret_inline_value_is_a_password() -> None:
     assert isinstance(widget, ScalarEditor) and isinstance(widget.widget, w.Password)
     assert isinstance(form.editor("storage.access_key.name"), ScalarEditor)
     assert [m.name for m in describe_model(Storage)][:2] == ["provider", "metadata_bucket"]
+
+
+def test_a_new_top_level_field_lands_in_the_form() -> None:
+    class Extended(DeploymentSpec):
+        backup_bucket: str | None = Field(default=None, description="Where backups go.")
+
+    form = Form(lambda: None, model=Extended)
+    assert form.section_titles[-1] == "Other"
+    editor = form.editor("backup_bucket")
+    assert isinstance(editor, ScalarEditor) and editor.widget.tooltip == "Where backups go."
+    editor.widget.value = "backups"
+    form.update_visibility()
+    data, problems = form.get_data()
+    assert problems == [] and Extended.model_validate(data).backup_bucket == "backups"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import yaml
 
 from flytekit_deploy.presets import PRESETS, get_preset
 from flytekit_deploy.spec import DeploymentModel, StorageProvider, dump_spec
@@ -128,3 +130,14 @@ def test_quota_rows_are_keyed_by_domain(configurator: Configurator) -> None:
     configurator.set_field(f"{path}.cpu", "eight")
     assert [p.path for p in configurator.errors] == ["projects.quotas.development.cpu"]
     assert "quantity" in configurator.field_message("projects.quotas.development.cpu")
+
+
+def test_loading_a_spec_says_which_settings_do_not_apply(configurator: Configurator, tmp_path: Path) -> None:
+    data = get_preset("sandbox").model_dump(mode="json", exclude_defaults=True)
+    data["auth"] = {"mode": "none", "issuer": "https://login.example.com"}  # valid, but unused without OIDC
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(data))
+    configurator.load(path)
+    assert configurator.errors == []
+    assert configurator.spec.auth.issuer == "<OIDC_ISSUER_URL>"
+    assert "auth.issuer" in configurator.actions.message.value
