@@ -3,13 +3,15 @@
 Measured in-process, without a front end, by setting widget values as the browser would (the observers run
 synchronously). Two specs: the sandbox preset, and eks-multicluster grown to 10 data planes (11 values files).
 
-Target: p95 <= 100 ms per change for both. Not counted, by design, and reported separately: the debounced work
+Target: p95 <= 100 ms per change for both. Wall time is the target; CPU time of the process is printed beside it
+because on a shared, loaded machine the wall p95 mostly measures the other processes. Not counted, by design, and reported separately: the debounced work
 that runs on a timer once input pauses (the graphviz SVG, and the YAML of values tabs not on screen), with the
 time it takes when it does run.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -69,26 +71,32 @@ def measure(name: str, spec: DeploymentSpec, folder: Path) -> bool:
     if configurator.outputs is None or configurator.outputs.plan is None:
         print(f"  plan unavailable: {configurator.outputs.plan_error if configurator.outputs else '?'}")
     all_times: list[float] = []
+    all_cpu: list[float] = []
     stages: dict[str, list[float]] = {}
+    print(f"  {'change':<52} {'wall p50':>9} {'wall p95':>9} {'cpu p50':>8} {'cpu p95':>8}  (ms)")
     for label, change in changes(configurator).items():
-        times = []
+        times, cpu = [], []
         for i in range(WARMUP + RUNS):
             path, value = change(i)
             widget = configurator.field_widget(path)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             widget.value = value  # what the front end does; the observer refreshes synchronously
-            elapsed = time.perf_counter() - start
+            elapsed, elapsed_cpu = time.perf_counter() - start, time.process_time() - start_cpu
             assert not configurator.errors, configurator.errors
             if i >= WARMUP:
                 times.append(elapsed * 1000)
+                cpu.append(elapsed_cpu * 1000)
                 for stage, seconds in configurator.timings.items():
                     stages.setdefault(stage, []).append(seconds * 1000)
         all_times += times
-        print(f"  {label:<52} p50 {statistics.median(times):6.1f} ms   p95 {percentile(times, 95):6.1f} ms")
+        all_cpu += cpu
+        print(f"  {label:<52} {statistics.median(times):9.1f} {percentile(times, 95):9.1f} "
+              f"{statistics.median(cpu):8.1f} {percentile(cpu, 95):8.1f}")
     p95 = percentile(all_times, 95)
     ok = p95 <= TARGET_MS
-    print(f"  {'all changes':<52} p50 {statistics.median(all_times):6.1f} ms   p95 {p95:6.1f} ms   "
-          f"(target <= {TARGET_MS:.0f} ms: {'met' if ok else 'MISSED'})")
+    print(f"  {'all changes':<52} {statistics.median(all_times):9.1f} {p95:9.1f} "
+          f"{statistics.median(all_cpu):8.1f} {percentile(all_cpu, 95):8.1f}   "
+          f"target wall p95 <= {TARGET_MS:.0f} ms: {'met' if ok else 'MISSED'}")
     print("  where the time goes (p50 per change):")
     for stage, values in stages.items():
         if stage != "total":
@@ -111,6 +119,7 @@ def measure(name: str, spec: DeploymentSpec, folder: Path) -> bool:
 
 
 def main() -> int:
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPU(s)")
     with tempfile.TemporaryDirectory() as folder:
         results = [
             measure("sandbox", get_preset("sandbox"), Path(folder)),

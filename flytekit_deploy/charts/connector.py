@@ -267,7 +267,7 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
             f"connector credentials from existing Secrets, mounted at {SECRETS_DIR} under the names the connectors read"
         )
 
-    values = deep_merge(values, spec.overrides.get(ChartName.FLYTECONNECTOR.value, {}))
+    values = deep_merge(values, spec.overrides.get(ChartName.FLYTECONNECTOR.value, {}), keep_null=True)
     return [
         ReleaseValues(
             release=CONNECTOR_SERVICE,

@@ -336,7 +336,7 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
             f"Create the Secrets {names} in namespace {spec.namespace} before installing: "
             "the values refer to them and hold no secret.",
         )
-    values = deep_merge(draft.values, spec.overrides.get(ChartName.FLYTE_BINARY.value, {}))
+    values = deep_merge(draft.values, spec.overrides.get(ChartName.FLYTE_BINARY.value, {}), keep_null=True)
     return [
         ReleaseValues(
             release=spec.name,

@@ -102,7 +102,7 @@ def _release(
     """One flyte-core release: the shared values, the role's profile on top, the person's overrides last."""
     values = _ordered(merge(parts.values, profile or {}))
     overrides = spec.overrides.get(CHART.value, {})
-    values = deep_merge(values, overrides)
+    values = deep_merge(values, overrides, keep_null=True)
     comments = {**_DEFAULT_COMMENTS, **parts.comments, **(profile_comments or {})}
     for key in overrides:
         comments[key] = comments.get(key, key) + " (with spec.overrides['flyte-core'] merged last)"

@@ -60,7 +60,7 @@ def deps_release(spec: DeploymentSpec, cluster: str) -> ReleaseValues:
         )
     if spec.storage.raw_data_bucket and minio:
         notes.append(f"Create the raw-data bucket {spec.storage.raw_data_bucket} in MinIO as well.")
-    values = deep_merge(values, spec.overrides.get(ChartName.FLYTE_DEPS.value, {}))
+    values = deep_merge(values, spec.overrides.get(ChartName.FLYTE_DEPS.value, {}), keep_null=True)
     return ReleaseValues(
         release=DEPS_RELEASE,
         chart=ChartName.FLYTE_DEPS,

@@ -6,7 +6,6 @@ Only the ``flyte_core*`` modules import this; nothing outside them should know f
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -14,6 +13,7 @@ from typing import Any
 
 from ..spec import Resources
 from .base import SecretSpec
+from .common import deep_merge
 
 __all__ = [
     "ALL_IN_ONE",
@@ -92,15 +92,8 @@ class Parts:
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Mappings merge key by key, anything else is replaced. Unlike :func:`common.deep_merge`, ``None`` is kept:
-    in an emitted values file it is Helm's way of deleting a chart default, so it must survive."""
-    merged = copy.deepcopy(dict(base))
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
+    """Helm's merge keeping ``None``: in an emitted values file a null is Helm's way of deleting a chart default."""
+    return deep_merge(base, override, keep_null=True)
 
 
 def escape_go_template(text: str) -> str:

@@ -265,7 +265,7 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
         "sandbox": f"buildkit and the proxy; {image_note}",
     }
     comments = {path: text for path, text in comments.items() if path.split(".")[0] in values}
-    values = deep_merge(values, spec.overrides.get(ChartName.FLYTE_SANDBOX.value, {}))
+    values = deep_merge(values, spec.overrides.get(ChartName.FLYTE_SANDBOX.value, {}), keep_null=True)
     return [
         ReleaseValues(
             release=release,

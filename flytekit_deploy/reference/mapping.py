@@ -31,7 +31,7 @@ from ..plan import Plan, build_plan
 from ..presets import PRESETS
 from ..spec import ChartName, DeploymentSpec, SpecModel
 from ..spec.validators import check_quantity
-from .fields import FieldRow, all_field_rows, field_rows, model_at
+from .fields import FieldRow, all_field_rows, field_rows, model_at, spec_sections
 from .markdown import Markdown, inline_code, md_table
 
 __all__ = [
@@ -402,15 +402,21 @@ def _effect_in(spec: DeploymentSpec, plan: Plan, row: FieldRow, chart: ChartName
 
 def chart_presets(chart: ChartName | str) -> tuple[str, ...]:
     """Presets whose plan installs ``chart`` (as the main release or beside it), in registry order."""
-    wanted = ChartName(chart)
+    return _chart_presets(ChartName(chart))
+
+
+@lru_cache(maxsize=8)
+def _chart_presets(wanted: ChartName) -> tuple[str, ...]:
     return tuple(
         name for name, preset in PRESETS.items() if any(r.chart is wanted for r in build_plan(preset.build()).releases)
     )
 
 
-@lru_cache(maxsize=16)
-def _effects(chart: ChartName, presets: tuple[str, ...], section: str | None) -> tuple[FieldEffect, ...]:
-    rows = field_rows(section) if section else all_field_rows()
+@lru_cache(maxsize=256)
+def _effects(chart: ChartName, presets: tuple[str, ...], section: str) -> tuple[FieldEffect, ...]:
+    """One section's effects; cached per section so that a page asking for one section does not pay for all, and
+    a page asking for all reuses what the sections computed."""
+    rows = field_rows(section)
     bases = [(name, PRESETS[name].build()) for name in presets]
     plans = [(name, spec, build_plan(spec)) for name, spec in bases]
     effects: list[FieldEffect] = []
@@ -453,7 +459,8 @@ def field_effects(
     unknown = [n for n in names if n not in PRESETS]
     if unknown:
         raise ValueError(f"unknown presets {unknown}; choose from: {', '.join(PRESETS)}")
-    return list(_effects(wanted, names, section))
+    sections = [section] if section is not None else spec_sections()
+    return [effect for name in sections for effect in _effects(wanted, names, name)]
 
 
 def chart_keys_for(field: str, chart: ChartName | str, presets: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -466,7 +473,7 @@ def chart_keys_for(field: str, chart: ChartName | str, presets: Iterable[str] | 
 
 
 def _section_of(field: str) -> str:
-    from .fields import GENERAL_SECTION, spec_sections
+    from .fields import GENERAL_SECTION
 
     top = field.split(".")[0].split("[")[0]
     return top if top in spec_sections() else GENERAL_SECTION

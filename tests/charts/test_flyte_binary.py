@@ -359,7 +359,8 @@ def test_overrides_merge_last() -> None:
     values = release(spec).values
     assert values["deployment"]["image"] == {"tag": "custom"}
     assert values["configuration"]["logging"]["level"] == 2
-    assert "alb.ingress.kubernetes.io/scheme" not in values["ingress"]["commonAnnotations"]
+    # a null override is kept: Helm reads it as "delete this key", chart default or not
+    assert values["ingress"]["commonAnnotations"]["alb.ingress.kubernetes.io/scheme"] is None
     assert list(values)[:2] == ["flyte-core-components", "configuration"]
 
 
