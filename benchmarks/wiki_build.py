@@ -47,20 +47,25 @@ def chapters(folder: Path) -> list[Path]:
 
 
 ENV = dict(os.environ)
+#: Commands run from the work folder: ``python -c`` puts the current folder first on ``sys.path``, which from the
+#: repository root would import the working tree instead of the snapshot.
+CWD: Path | None = None
 
 
 def snapshot_package(work: Path) -> None:
     """Copy the package into ``work`` and put it first on ``PYTHONPATH`` for every process (and kernel) we start."""
+    global CWD
     target = work / "package"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(ROOT / "flytekit_deploy", target / "flytekit_deploy", ignore=shutil.ignore_patterns("__pycache__"))
     ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH", "")]))
+    CWD = work
 
 
 def run(argv: list[str]) -> tuple[float, str]:
     """Seconds a command took, and its standard output; exits with its output when it fails."""
     start = time.perf_counter()
-    result = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+    result = subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=CWD)
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(argv)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return time.perf_counter() - start, result.stdout

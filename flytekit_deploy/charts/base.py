@@ -54,6 +54,10 @@ class ReleaseValues:
     repo_name: str = CHART_REPO_NAME
     version: str = "v1.16.8"
     extra_helm_args: list[str] = field(default_factory=list)
+    provides_ingress_controller: bool = False
+    """True when this release installs the spec's ingress controller itself (flyte-deps' Contour)."""
+    client_endpoint: str | None = None
+    """Where flytectl reaches FlyteAdmin on this release when the spec has no public host (sandbox ports)."""
 
     @property
     def filename(self) -> str:

@@ -71,4 +71,7 @@ def deps_release(spec: DeploymentSpec, cluster: str) -> ReleaseValues:
         comments=comments,
         notes=notes,
         version=spec.chart_version,
+        provides_ingress_controller=contour,
+        # Contour's Envoy is a LoadBalancer service: local distributions map it to localhost:80
+        client_endpoint="dns:///localhost:80" if contour else None,
     )

@@ -278,5 +278,7 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
             secrets=[],
             notes=notes + _notes(spec, release),
             version=spec.chart_version,
+            # the chart's proxy serves the console and the API on node port 30080
+            client_endpoint="dns:///localhost:30080",
         )
     ]

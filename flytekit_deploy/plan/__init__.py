@@ -89,6 +89,6 @@ def build_plan(spec: DeploymentSpec) -> Plan:
         releases=releases,
         secrets=secrets,
         steps=install_steps(spec, releases, secrets),
-        flytectl_config=flytectl_config(spec),
+        flytectl_config=flytectl_config(spec, releases),
         placeholders=dict(sorted(placeholders.items())),
     )

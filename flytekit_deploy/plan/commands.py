@@ -74,10 +74,11 @@ def _ingress_addon(spec: DeploymentSpec, cluster_name: str) -> _AddonChart | Non
     return None  # GCE is built into GKE; none means port-forward
 
 
-def ingress_prerequisites(spec: DeploymentSpec, cluster: str) -> list[Step]:
-    """Controllers the Ingresses need, installed before Flyte (nothing for GCE or port-forward)."""
+def ingress_prerequisites(spec: DeploymentSpec, cluster: str, controller_provided: bool = False) -> list[Step]:
+    """Controllers the Ingresses need, installed before Flyte (nothing for GCE or port-forward, nor when a release
+    of the plan brings the controller itself)."""
     steps: list[Step] = []
-    addons = [_ingress_addon(spec, cluster)]
+    addons = [None if controller_provided else _ingress_addon(spec, cluster)]
     if spec.ingress.enabled and spec.ingress.tls.mode is TlsMode.CERT_MANAGER:
         addons.append(
             _AddonChart(
@@ -160,7 +161,8 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
                 )
             )
         if cluster == ingress_cluster:
-            steps += ingress_prerequisites(spec, cluster)
+            provided = any(r.provides_ingress_controller for r in releases if r.cluster == cluster)
+            steps += ingress_prerequisites(spec, cluster, provided)
         for secret in secrets:
             if secret.cluster == cluster:
                 steps.append(Step(cluster, f"Create Secret {secret.name}", secret_command(secret), secret.purpose))

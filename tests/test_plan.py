@@ -1,0 +1,72 @@
+"""spec -> Plan: releases, install steps, Secrets, client config and placeholders."""
+
+from __future__ import annotations
+
+import yaml
+
+from flytekit_deploy.plan import build_plan
+from flytekit_deploy.presets import get_preset, preset_names
+
+
+def commands(plan_name: str) -> list[str]:
+    return [step.command for step in build_plan(get_preset(plan_name)).steps]
+
+
+def test_every_preset_plans_with_pinned_helm_commands() -> None:
+    for name in preset_names():
+        plan = build_plan(get_preset(name))
+        installs = [s.command for s in plan.steps if s.command.startswith("helm upgrade --install")]
+        flyte = [c for c in installs if "flyteorg/" in c]
+        assert len(flyte) == len(plan.releases), name
+        assert all("--version v1.16.8" in c for c in flyte), name
+        assert set(plan.files()) >= {"install.md", "install.sh", "flytectl-config.yaml", "spec.yaml"}
+
+
+def test_ingress_prerequisites_go_to_the_cluster_serving_the_ingresses() -> None:
+    plan = build_plan(get_preset("eks-multicluster"))
+    alb = [s for s in plan.steps if "aws-load-balancer-controller" in s.command and "upgrade" in s.command]
+    assert [s.cluster for s in alb] == ["control-plane"]
+    # data planes install before the control plane: cluster-credentials is made from their tokens
+    assert plan.clusters[-1] == "control-plane"
+
+
+def test_a_release_that_brings_the_controller_is_not_doubled() -> None:
+    assert not any("bitnami/contour" in c for c in commands("sandbox-core"))
+    assert any("ingress-nginx/ingress-nginx" in c for c in commands("gke-starter"))
+    assert any("jetstack/cert-manager" in c for c in commands("gke-starter"))
+
+
+def test_secrets_never_carry_values_outside_the_sandbox() -> None:
+    for name in preset_names():
+        plan = build_plan(get_preset(name))
+        for secret in plan.secrets:
+            if not plan.spec.is_sandbox:
+                assert not secret.values, (name, secret.name)
+        for step in plan.steps:
+            if "create secret" in step.command and not plan.spec.is_sandbox:
+                assert "--from-literal" not in step.command or '="${' in step.command
+
+
+def test_flytectl_config_follows_the_deployment() -> None:
+    sandbox = yaml.safe_load(build_plan(get_preset("sandbox")).flytectl_config)
+    assert sandbox["admin"] == {"endpoint": "dns:///localhost:30080", "insecure": True}
+    core = yaml.safe_load(build_plan(get_preset("eks-core")).flytectl_config)
+    assert core["admin"]["endpoint"] == "dns:///<FLYTE_HOST>"
+    assert core["admin"]["insecure"] is False and core["admin"]["authType"] == "Pkce"
+    onprem = build_plan(get_preset("onprem-starter")).flytectl_config
+    assert "dns:///<FLYTE_HOST>" in onprem
+
+
+def test_placeholders_are_listed_with_where_they_stand() -> None:
+    plan = build_plan(get_preset("eks-core"))
+    assert "<RDS_HOST>" in plan.placeholders
+    assert all(":" in where for where in plan.placeholders["<RDS_HOST>"])
+    assert build_plan(get_preset("sandbox")).placeholders == {}
+
+
+def test_install_guide_lists_secrets_steps_and_placeholders() -> None:
+    guide = build_plan(get_preset("eks-multicluster")).files()["install.md"]
+    assert "## Secrets to create" in guide and "cluster-credentials" in guide
+    assert "## Fill in first" in guide and "### Cluster `control-plane`" in guide
+    script = build_plan(get_preset("eks-multicluster")).files()["install.sh"]
+    assert script.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in script
