@@ -8,7 +8,7 @@ same thing (tests/charts compare them with ../shared/reference).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Problem, SpecError
 from .spec import (
@@ -66,56 +66,149 @@ def _with(spec: DeploymentSpec, **changes: object) -> DeploymentSpec:
     return DeploymentSpec.model_validate({**data, **changes})
 
 
-def _db_secret() -> SecretRef:
-    return SecretRef(name="db-pass", key="pass.txt")
+@dataclass(frozen=True)
+class _Cloud:
+    """What one environment's presets share: its services, its identities, its ingress and its log backend.
+    Presets take deep copies of these models, so editing one spec never changes another."""
+
+    environment: Environment
+    storage: Storage
+    database_flavour: DatabaseFlavour
+    database_host: str
+    sslmode: SslMode
+    ingress: Ingress
+    idp: IdentityProvider
+    issuer: str
+    identity: Identity = field(default_factory=Identity)
+    logs: LogProvider | None = None
+    starter_name: str = "flyte-backend"
+    propeller_replicas: int = 1
+
+    def database(self, sslmode: SslMode | None = None) -> Database:
+        return Database(
+            flavour=self.database_flavour,
+            host=self.database_host,
+            user="flyteadmin",
+            admin_dbname="flyteadmin",
+            datacatalog_dbname="datacatalog",
+            sslmode=sslmode or self.sslmode,
+            password=SecretRef(name="db-pass", key="pass.txt"),
+        )
+
+    def observability(self) -> Observability:
+        return Observability(logs=Logs(providers=[self.logs])) if self.logs else Observability()
 
 
-def _aws_storage() -> Storage:
+def _placeholder_buckets(provider: StorageProvider, noun: str = "BUCKET", **extra: object) -> Storage:
     return Storage(
-        provider=StorageProvider.S3,
-        metadata_bucket="<METADATA_BUCKET_NAME>",
-        raw_data_bucket="<RAW_DATA_BUCKET_NAME>",
-        region="<AWS_REGION>",
+        provider=provider,
+        metadata_bucket=f"<METADATA_{noun}_NAME>",
+        raw_data_bucket=f"<RAW_DATA_{noun}_NAME>",
+        **extra,  # type: ignore[arg-type]
     )
 
 
-def _gcp_storage() -> Storage:
-    return Storage(
-        provider=StorageProvider.GCS,
-        metadata_bucket="<METADATA_BUCKET_NAME>",
-        raw_data_bucket="<RAW_DATA_BUCKET_NAME>",
+def _cert_manager_ingress() -> Ingress:
+    return Ingress(
+        controller=IngressController.NGINX,
+        host="<FLYTE_HOST>",
+        tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
     )
 
 
-def _azure_storage() -> Storage:
-    return Storage(
-        provider=StorageProvider.AZURE,
-        metadata_bucket="<METADATA_CONTAINER_NAME>",
-        raw_data_bucket="<RAW_DATA_CONTAINER_NAME>",
-    )
-
-
-def _onprem_storage() -> Storage:
-    return Storage(
-        provider=StorageProvider.S3_COMPATIBLE,
-        metadata_bucket="<METADATA_BUCKET_NAME>",
-        raw_data_bucket="<RAW_DATA_BUCKET_NAME>",
+AWS = _Cloud(
+    environment=Environment.AWS,
+    storage=_placeholder_buckets(StorageProvider.S3, region="<AWS_REGION>"),
+    database_flavour=DatabaseFlavour.RDS,
+    database_host="<RDS_HOST>",
+    sslmode=SslMode.REQUIRE,
+    identity=Identity(backend="<FLYTE_BACKEND_IAM_ROLE_ARN>", tasks="<FLYTE_TASKS_IAM_ROLE_ARN>"),
+    ingress=Ingress(
+        controller=IngressController.ALB,
+        host="<FLYTE_HOST>",
+        tls=Tls(mode=TlsMode.ACM, certificate_arn="<ACM_CERTIFICATE_ARN>"),
+    ),
+    logs=LogProvider.CLOUDWATCH,
+    idp=IdentityProvider.OKTA,
+    issuer="<OIDC_ISSUER_URL>",
+    propeller_replicas=2,
+)
+GCP = _Cloud(
+    environment=Environment.GCP,
+    storage=_placeholder_buckets(StorageProvider.GCS),
+    database_flavour=DatabaseFlavour.CLOUD_SQL,
+    database_host="<CLOUD_SQL_IP>",
+    sslmode=SslMode.DISABLE,
+    identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
+    ingress=_cert_manager_ingress(),
+    logs=LogProvider.STACKDRIVER,
+    idp=IdentityProvider.GOOGLE,
+    issuer="https://accounts.google.com",
+)
+AZURE = _Cloud(
+    environment=Environment.AZURE,
+    storage=_placeholder_buckets(StorageProvider.AZURE, noun="CONTAINER"),
+    database_flavour=DatabaseFlavour.AZURE_POSTGRES,
+    database_host="<AZURE_POSTGRES_HOST>",
+    sslmode=SslMode.REQUIRE,
+    identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
+    ingress=_cert_manager_ingress(),
+    logs=LogProvider.AZURE,
+    idp=IdentityProvider.ENTRA_ID,
+    issuer="<ENTRA_ID_ISSUER_URL>",
+)
+ONPREM = _Cloud(
+    environment=Environment.ONPREM,
+    storage=_placeholder_buckets(
+        StorageProvider.S3_COMPATIBLE,
         endpoint="<S3_ENDPOINT_URL>",
         credentials=StorageCredentials.SECRET,
         access_key=SecretRef(name="flyte-storage", key="access-key-id"),
         secret_key=SecretRef(name="flyte-storage", key="secret-access-key"),
+    ),
+    database_flavour=DatabaseFlavour.EXTERNAL,
+    database_host="<POSTGRES_HOST>",
+    sslmode=SslMode.REQUIRE,
+    ingress=Ingress(
+        controller=IngressController.NGINX, host="<FLYTE_HOST>", tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls")
+    ),
+    idp=IdentityProvider.KEYCLOAK,
+    issuer="<KEYCLOAK_REALM_URL>",
+    starter_name="flyte",
+)
+
+
+def _starter(cloud: _Cloud, **changes: object) -> DeploymentSpec:
+    """One cluster on flyte-binary, development profile: what upstream's *-starter.yaml files describe."""
+    spec = DeploymentSpec(
+        name=cloud.starter_name,
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=cloud.environment,
+        chart=ChartName.FLYTE_BINARY,
+        storage=cloud.storage.model_copy(deep=True),
+        database=cloud.database(),
+        identity=cloud.identity.model_copy(deep=True),
+        ingress=cloud.ingress.model_copy(deep=True),
+        observability=cloud.observability(),
     )
+    return _with(spec, **changes) if changes else spec
 
 
-def _db(flavour: DatabaseFlavour, host: str, sslmode: SslMode) -> Database:
-    return Database(
-        flavour=flavour,
-        host=host,
-        user="flyteadmin",
-        admin_dbname="flyteadmin",
-        datacatalog_dbname="datacatalog",
-        sslmode=sslmode,
-        password=_db_secret(),
+def _production(cloud: _Cloud) -> DeploymentSpec:
+    """flyte-core with OIDC, two replicas of each service spread over nodes, and per-domain quotas."""
+    return DeploymentSpec(
+        model=DeploymentModel.SINGLE_CLUSTER,
+        environment=cloud.environment,
+        chart=ChartName.FLYTE_CORE,
+        profile=Profile.PRODUCTION,
+        storage=cloud.storage.model_copy(deep=True),
+        database=cloud.database(),
+        identity=cloud.identity.model_copy(deep=True),
+        auth=_production_auth(cloud.idp, cloud.issuer),
+        ingress=cloud.ingress.model_copy(deep=True),
+        components=_ha_components(propeller_replicas=cloud.propeller_replicas),
+        observability=cloud.observability(),
+        projects=_quotas(),
     )
 
 
@@ -178,21 +271,7 @@ def sandbox_core() -> DeploymentSpec:
 
 
 def eks_starter() -> DeploymentSpec:
-    return DeploymentSpec(
-        name="flyte-backend",
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.AWS,
-        chart=ChartName.FLYTE_BINARY,
-        storage=_aws_storage(),
-        database=_db(DatabaseFlavour.RDS, "<RDS_HOST>", SslMode.REQUIRE),
-        identity=Identity(backend="<FLYTE_BACKEND_IAM_ROLE_ARN>", tasks="<FLYTE_TASKS_IAM_ROLE_ARN>"),
-        ingress=Ingress(
-            controller=IngressController.ALB,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.ACM, certificate_arn="<ACM_CERTIFICATE_ARN>"),
-        ),
-        observability=Observability(logs=Logs(providers=[LogProvider.CLOUDWATCH])),
-    )
+    return _starter(AWS)
 
 
 def eks_production() -> DeploymentSpec:
@@ -204,24 +283,7 @@ def eks_production() -> DeploymentSpec:
 
 
 def eks_core() -> DeploymentSpec:
-    return DeploymentSpec(
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.AWS,
-        chart=ChartName.FLYTE_CORE,
-        profile=Profile.PRODUCTION,
-        storage=_aws_storage(),
-        database=_db(DatabaseFlavour.RDS, "<RDS_HOST>", SslMode.REQUIRE),
-        identity=Identity(backend="<FLYTE_BACKEND_IAM_ROLE_ARN>", tasks="<FLYTE_TASKS_IAM_ROLE_ARN>"),
-        auth=_production_auth(IdentityProvider.OKTA, "<OIDC_ISSUER_URL>"),
-        ingress=Ingress(
-            controller=IngressController.ALB,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.ACM, certificate_arn="<ACM_CERTIFICATE_ARN>"),
-        ),
-        components=_ha_components(propeller_replicas=2),
-        observability=Observability(logs=Logs(providers=[LogProvider.CLOUDWATCH])),
-        projects=_quotas(),
-    )
+    return _production(AWS)
 
 
 def eks_core_aws_scheduler() -> DeploymentSpec:
@@ -266,42 +328,11 @@ def eks_hybrid() -> DeploymentSpec:
 
 
 def gke_starter() -> DeploymentSpec:
-    return DeploymentSpec(
-        name="flyte-backend",
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.GCP,
-        chart=ChartName.FLYTE_BINARY,
-        storage=_gcp_storage(),
-        database=_db(DatabaseFlavour.CLOUD_SQL, "<CLOUD_SQL_IP>", SslMode.DISABLE),
-        identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
-        ingress=Ingress(
-            controller=IngressController.NGINX,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
-        ),
-        observability=Observability(logs=Logs(providers=[LogProvider.STACKDRIVER])),
-    )
+    return _starter(GCP)
 
 
 def gke_production() -> DeploymentSpec:
-    return DeploymentSpec(
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.GCP,
-        chart=ChartName.FLYTE_CORE,
-        profile=Profile.PRODUCTION,
-        storage=_gcp_storage(),
-        database=_db(DatabaseFlavour.CLOUD_SQL, "<CLOUD_SQL_IP>", SslMode.DISABLE),
-        identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
-        auth=_production_auth(IdentityProvider.GOOGLE, "https://accounts.google.com"),
-        ingress=Ingress(
-            controller=IngressController.NGINX,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
-        ),
-        components=_ha_components(propeller_replicas=1),
-        observability=Observability(logs=Logs(providers=[LogProvider.STACKDRIVER])),
-        projects=_quotas(),
-    )
+    return _production(GCP)
 
 
 def gke_multicluster() -> DeploymentSpec:
@@ -321,42 +352,11 @@ def gke_multicluster() -> DeploymentSpec:
 
 
 def aks_starter() -> DeploymentSpec:
-    return DeploymentSpec(
-        name="flyte-backend",
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.AZURE,
-        chart=ChartName.FLYTE_BINARY,
-        storage=_azure_storage(),
-        database=_db(DatabaseFlavour.AZURE_POSTGRES, "<AZURE_POSTGRES_HOST>", SslMode.REQUIRE),
-        identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
-        ingress=Ingress(
-            controller=IngressController.NGINX,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
-        ),
-        observability=Observability(logs=Logs(providers=[LogProvider.AZURE])),
-    )
+    return _starter(AZURE)
 
 
 def aks_production() -> DeploymentSpec:
-    return DeploymentSpec(
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.AZURE,
-        chart=ChartName.FLYTE_CORE,
-        profile=Profile.PRODUCTION,
-        storage=_azure_storage(),
-        database=_db(DatabaseFlavour.AZURE_POSTGRES, "<AZURE_POSTGRES_HOST>", SslMode.REQUIRE),
-        identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
-        auth=_production_auth(IdentityProvider.ENTRA_ID, "<ENTRA_ID_ISSUER_URL>"),
-        ingress=Ingress(
-            controller=IngressController.NGINX,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
-        ),
-        components=_ha_components(propeller_replicas=1),
-        observability=Observability(logs=Logs(providers=[LogProvider.AZURE])),
-        projects=_quotas(),
-    )
+    return _production(AZURE)
 
 
 def aks_multicluster() -> DeploymentSpec:
@@ -375,33 +375,16 @@ def aks_multicluster() -> DeploymentSpec:
 
 
 def onprem_starter() -> DeploymentSpec:
-    return DeploymentSpec(
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.ONPREM,
-        chart=ChartName.FLYTE_BINARY,
-        storage=_onprem_storage(),
-        database=_db(DatabaseFlavour.EXTERNAL, "<POSTGRES_HOST>", SslMode.PREFER),
+    # a first install on-prem: plain HTTP behind the ingress, TLS left to the person
+    return _starter(
+        ONPREM,
+        database=ONPREM.database(SslMode.PREFER),
         ingress=Ingress(controller=IngressController.NGINX, host="<FLYTE_HOST>"),
     )
 
 
 def onprem_production() -> DeploymentSpec:
-    return DeploymentSpec(
-        model=DeploymentModel.SINGLE_CLUSTER,
-        environment=Environment.ONPREM,
-        chart=ChartName.FLYTE_CORE,
-        profile=Profile.PRODUCTION,
-        storage=_onprem_storage(),
-        database=_db(DatabaseFlavour.EXTERNAL, "<POSTGRES_HOST>", SslMode.REQUIRE),
-        auth=_production_auth(IdentityProvider.KEYCLOAK, "<KEYCLOAK_REALM_URL>"),
-        ingress=Ingress(
-            controller=IngressController.NGINX,
-            host="<FLYTE_HOST>",
-            tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls"),
-        ),
-        components=_ha_components(propeller_replicas=1),
-        projects=_quotas(),
-    )
+    return _production(ONPREM)
 
 
 PRESETS: dict[str, Preset] = {

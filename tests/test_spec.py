@@ -238,3 +238,12 @@ def test_placeholders_pass_format_rules() -> None:
     spec = get_preset("eks-core")
     assert spec.storage.metadata_bucket.startswith("<")
     assert spec.environment is Environment.AWS
+
+
+def test_presets_are_independent_copies() -> None:
+    first = get_preset("eks-core")
+    first.storage.metadata_bucket = "changed-bucket"
+    first.ingress.host = "changed.example.com"
+    again = get_preset("eks-core")
+    assert again.storage.metadata_bucket == "<METADATA_BUCKET_NAME>"
+    assert get_preset("eks-starter").ingress.host == "<FLYTE_HOST>"
