@@ -77,9 +77,10 @@ case "$mode" in
     fi
     ;;
   test)
-    say "running the test suite"
+    say "running the test suite, then every notebook under nbmake"
     set +e
-    .venv/bin/python -m pytest "$@"
+    # tests/ plus the notebooks; the wiki's fixture notebooks are inputs of tests, not notebooks to run
+    .venv/bin/python -m pytest tests notebooks --nbmake --ignore=tests/wiki/fixtures "$@"
     code=$?
     set -e
     # pytest exits 5 when it collected nothing: that is a failure of the suite, not a pass.

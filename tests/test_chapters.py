@@ -226,27 +226,5 @@ def test_every_chapter_a_finding_can_point_at_exists() -> None:
     assert not missing, f"findings point at chapters that do not exist: {missing}"
 
 
-# ---- execution ------------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_executes(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the chapter with a real python3 kernel in notebooks/ (one at a time: pytest runs tests in order). The
-    files it offers for download go to a temporary folder instead of notebooks/downloads."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    monkeypatch.setenv("FLYTEKIT_DEPLOY_WIKI_DOWNLOADS", str(tmp_path / Path(name).stem))
-    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(NOTEBOOKS)}}
-    )
-    client.execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors, f"{name}: {errors[0]['ename']}: {errors[0]['evalue']}"
-    shown = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
-    assert shown, f"{name} shows nothing"
-    if name in ENVIRONMENT_CHAPTERS:
-        kinds = {kind for o in shown for kind in o.get("data", {})}
-        assert "text/markdown" in kinds and "text/html" in kinds
-        assert any(f.is_file() for f in (tmp_path / Path(name).stem).iterdir())
+# Execution: nbmake runs every notebook in CI, and tests/wiki/test_real_wiki.py builds them all into the site
+# (a failing cell fails the build) and checks every page, its diagrams and its downloads.

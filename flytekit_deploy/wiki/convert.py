@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .mermaid import inline_svg
-from .widget_snapshot import render_widget_output
+from .widget_snapshot import WIDGET_STATE_MIME, displayed_widget_state, render_widget_output
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -127,5 +127,9 @@ def notebook_to_html(nb: NotebookNode, page: Mapping[str, Any]) -> str:
     nb = nb.copy()
     nb.metadata = nb.metadata.copy()
     nb.metadata["title"] = page["page_title"]
+    shown = displayed_widget_state(nb.metadata, nb.cells)
+    nb.metadata.pop("widgets", None)
+    if shown is not None:
+        nb.metadata["widgets"] = {WIDGET_STATE_MIME: shown}
     body, _ = make_exporter().from_notebook_node(nb, resources={"fd": dict(page)})
     return str(body)

@@ -30,6 +30,7 @@ _SKIP_TEXT = {"script", "style", "svg", "template", "noscript"}
 _BLOCKS = {"p", "div", "li", "pre", "td", "th", "tr", "br", "h4", "h5", "h6", "blockquote", "dd", "dt", "figure"}
 _BLOCKS |= {"label", "option", "output", "button", "summary"}
 _MAX_SECTION_TEXT = 20_000
+_VIEWBOX_WIDTH = re.compile(r'<svg\b[^>]*\sviewBox="[-\d.]+ [-\d.]+ ([\d.]+) ')
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,9 @@ def _render_mermaid(soup: BeautifulSoup, main: Tag, notebook: Path, mermaid: Mer
         marker = f"fd-mermaid-{number}"
         svgs[marker] = inline_svg(svg, f"fd-mermaid-{MermaidRenderer.key(source)[:10]}-{number}")
         figure = soup.new_tag("figure", attrs={"class": "fd-mermaid"})
+        width = _VIEWBOX_WIDTH.search(svg)
+        if width:  # lets the stylesheet keep a wide diagram readable (scroll instead of shrinking to nothing)
+            figure["style"] = f"--fd-diagram-width: {float(width.group(1)):.0f}px"
         figure.append(Comment(marker))
         holder = pre.parent if pre.parent is not None else pre
         holder.replace_with(figure)

@@ -13,10 +13,16 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["WIDGET_STATE_MIME", "WIDGET_VIEW_MIME", "widget_models", "render_widget_output"]
+__all__ = [
+    "WIDGET_STATE_MIME",
+    "WIDGET_VIEW_MIME",
+    "widget_models",
+    "displayed_widget_state",
+    "render_widget_output",
+]
 
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -39,6 +45,43 @@ def widget_models(nb_metadata: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 state[path[0]] = {"base64": buffer.get("data", "")}
         models[model_id] = {"model_name": entry.get("model_name", ""), "state": state}
     return models
+
+
+def _references(value: Any) -> Iterator[str]:
+    """Model ids a piece of widget state points at: ``IPY_MODEL_`` strings and nested widget-view outputs."""
+    if isinstance(value, str):
+        if value.startswith("IPY_MODEL_"):
+            yield value[len("IPY_MODEL_") :]
+    elif isinstance(value, Mapping):
+        view = value.get(WIDGET_VIEW_MIME)
+        if isinstance(view, Mapping) and view.get("model_id"):
+            yield str(view["model_id"])
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+
+
+def displayed_widget_state(nb_metadata: Mapping[str, Any], cells: list[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The saved widget state cut down to the models that displayed widgets reach; ``None`` when none are shown.
+
+    nbclient saves every model the kernel still held (a closed configurator leaves hundreds), and the page only
+    needs those behind a view: without the cut one chapter carried 600 kB of unused JSON.
+    """
+    saved = (nb_metadata.get("widgets") or {}).get(WIDGET_STATE_MIME) or {}
+    state = saved.get("state") or {}
+    pending = [ref for cell in cells for output in cell.get("outputs") or [] for ref in _references(output)]
+    keep: set[str] = set()
+    while pending:
+        model_id = pending.pop()
+        if model_id in keep or model_id not in state:
+            continue
+        keep.add(model_id)
+        pending.extend(_references(state[model_id].get("state")))
+    if not keep:
+        return None
+    return dict(saved, state={model_id: state[model_id] for model_id in state if model_id in keep})
 
 
 def render_widget_output(output: Mapping[str, Any], nb_metadata: Mapping[str, Any], outputs: OutputsRenderer) -> str:

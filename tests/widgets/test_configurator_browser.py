@@ -27,14 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "configurator.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 
@@ -108,22 +100,6 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
             server.wait(timeout=10)
 
 
-@pytest.fixture
-def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium); playwright cannot download browsers here")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip('playwright is not installed (pip install "flytekit-deploy[browser]")')
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def _accept_kernel_dialog(page) -> None:  # type: ignore[no-untyped-def]
     """JupyterLab may ask which kernel to start; the notebook's own (python3) is preselected."""
     select = page.locator(".jp-Dialog").get_by_role("button", name=re.compile(r"^Select"))
@@ -134,11 +110,11 @@ def _accept_kernel_dialog(page) -> None:  # type: ignore[no-untyped-def]
     select.click()
 
 
-def test_run_all_then_edit_a_field_updates_the_values_pane(lab: tuple[str, str, Path], chromium) -> None:  # type: ignore[no-untyped-def]
+def test_run_all_then_edit_a_field_updates_the_values_pane(lab: tuple[str, str, Path], browser) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     base, token, root = lab
-    page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}")

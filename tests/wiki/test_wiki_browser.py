@@ -9,37 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PAGES = ["index.html", "01-intro.html", "02-other.html", "03-downloads.html"]
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium); playwright cannot download browsers here")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip('playwright is not installed (pip install "flytekit-deploy[browser]")')
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

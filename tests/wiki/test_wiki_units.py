@@ -18,7 +18,12 @@ from flytekit_deploy.wiki.chapters import discover_chapters, notebook_title
 from flytekit_deploy.wiki.downloads import DOWNLOADS_ENV, offer_download
 from flytekit_deploy.wiki.execute import notebook_key
 from flytekit_deploy.wiki.mermaid import inline_svg
-from flytekit_deploy.wiki.widget_snapshot import WIDGET_STATE_MIME, WIDGET_VIEW_MIME, render_widget_output
+from flytekit_deploy.wiki.widget_snapshot import (
+    WIDGET_STATE_MIME,
+    WIDGET_VIEW_MIME,
+    displayed_widget_state,
+    render_widget_output,
+)
 
 
 def _write_nb(path: Path, *cells: nbformat.NotebookNode) -> Path:
@@ -114,6 +119,23 @@ def test_widget_snapshot_renders_saved_state_as_html() -> None:
     assert "Map widget" in html and "interactive in JupyterLab only" in html
     assert "never shown" not in html
     assert "<script" not in html
+
+
+def test_only_displayed_widget_state_is_kept() -> None:
+    models = {
+        "box": _model("VBox", children=["IPY_MODEL_s", "IPY_MODEL_out"], layout="IPY_MODEL_lay"),
+        "s": _model("IntSlider", value=1),
+        "lay": {"model_name": "LayoutModel", "state": {}},
+        "out": {"model_name": "OutputModel", "state": {"outputs": [{"data": {WIDGET_VIEW_MIME: {"model_id": "in"}}}]}},
+        "in": _model("Label", value="inside an Output widget"),
+        "closed": _model("Text", value="never displayed"),
+    }
+    metadata = {"widgets": {WIDGET_STATE_MIME: {"state": models, "version_major": 2, "version_minor": 0}}}
+    cells = [{"outputs": [{"output_type": "display_data", "data": {WIDGET_VIEW_MIME: {"model_id": "box"}}}]}]
+    kept = displayed_widget_state(metadata, cells)
+    assert kept is not None and kept["version_major"] == 2
+    assert set(kept["state"]) == {"box", "s", "lay", "out", "in"}
+    assert displayed_widget_state(metadata, [{"outputs": []}]) is None
 
 
 def test_widget_snapshot_falls_back_to_text_without_state() -> None:
