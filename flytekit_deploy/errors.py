@@ -34,6 +34,10 @@ class UserInputError(Exception):
         self.source = source
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type[UserInputError], tuple[list[Problem], str]]:
+        """Rebuild from the problems (the default would pass the rendered text): errors cross process pools."""
+        return (type(self), (self.problems, self.source))
+
     def render(self) -> str:
         head = f"{self.source}: " if self.source else ""
         count = len(self.problems)

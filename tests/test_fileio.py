@@ -51,3 +51,31 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path, monkeypatch: py
         atomic_write_text(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["spec.yaml"]
+
+
+def test_new_files_get_the_usual_mode_and_existing_keep_theirs(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.yaml"
+        atomic_write_text(fresh, "x\n")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        script = tmp_path / "install.sh"
+        script.write_text("old\n")
+        script.chmod(0o755)
+        atomic_write_text(script, "new\n")
+        assert script.stat().st_mode & 0o777 == 0o755
+    finally:
+        os.umask(mask)
+
+
+def test_errors_survive_a_process_boundary() -> None:
+    import pickle
+
+    from flytekit_deploy.errors import Problem, SpecError
+
+    error = SpecError([Problem("storage.metadata_bucket", "bad", "fix it")], source="spec.yaml")
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, SpecError)
+    assert again.problems == error.problems and again.source == "spec.yaml"
