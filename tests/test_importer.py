@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from flytekit_deploy.charts.common import deep_merge
+from flytekit_deploy.charts.tree import dotted, leaves, resolve_values_refs
 from flytekit_deploy.cli import main
 from flytekit_deploy.errors import UserInputError
 from flytekit_deploy.importer import _same, import_values, import_values_file
-from flytekit_deploy.importer._tree import dotted, leaves, resolve_values_refs
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import ChartName, load_spec

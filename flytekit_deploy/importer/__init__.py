@@ -7,8 +7,8 @@ merges last), and then checks its own work: it emits the spec and, wherever the 
 something else than the file, keeps the file's value verbatim too. So ``import`` then ``values`` installs what
 the file installed, and the report says which keys the spec now owns and which stay hand-written.
 
-The per-chart reading tables (:mod:`.flyte_binary`, :mod:`.flyte_core`) are the inverse of the emitters and
-belong beside them in :mod:`flytekit_deploy.charts`.
+The per-chart reading tables are the inverse of the emitters and live beside them, so chart keys stay in charts/:
+:mod:`flytekit_deploy.charts.flyte_binary_import` and :mod:`flytekit_deploy.charts.flyte_core_import`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
+from ..charts.tree import Path, dotted, get, leaves, resolve_values_refs, set_in
 from ..errors import Problem, UserInputError
 from ..spec import ChartName, DeploymentSpec
-from ._tree import Path, dotted, get, leaves, resolve_values_refs, set_in
 
 __all__ = ["ImportResult", "import_values", "import_values_file", "IMPORTABLE_CHARTS"]
 
@@ -158,7 +158,8 @@ def import_values(
             [Problem("", f"values must be a mapping of keys, not {type(values).__name__}", "pass a values mapping")],
             source=source,
         )
-    from . import flyte_binary, flyte_core
+    from ..charts import flyte_binary_import as flyte_binary
+    from ..charts import flyte_core_import as flyte_core
 
     wanted: dict[str, Any] = copy.deepcopy(dict(values))
     notes: list[str] = []

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..charts.tree import Path, get, split
 from ..spec import is_placeholder
-from ._tree import Path, get, split
 
 __all__ = ["Reader", "identity_kind", "IDENTITY_ANNOTATIONS", "sslmode_of", "scalar", "placeholder_or"]
 

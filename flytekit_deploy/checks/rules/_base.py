@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ...importer.layout import ChartLayout, layout_for
+from ...charts.layout import ChartLayout, layout_for
 from ...spec import ChartName, DeploymentSpec
 from ..findings import Finding, Severity
 

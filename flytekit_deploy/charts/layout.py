@@ -1,7 +1,7 @@
 """Where each chart keeps the few settings the checks read back from emitted values.
 
-This is the values-side inverse of the emitters in :mod:`flytekit_deploy.charts` (which write these keys);
-together with the importer tables it belongs beside the emitters, one module per chart. Defaults are facts
+This is the values-side inverse of the emitters in this package (which write these keys), kept beside them so
+chart keys live in charts/ only. Defaults are facts
 from each chart's ``values.yaml`` at v1.16.8, needed because a key the emitter leaves out takes the chart's
 default.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..spec import ChartName
-from ._tree import get
+from .tree import get
 
 __all__ = ["ChartLayout", "LAYOUTS", "layout_for"]
 

@@ -2,7 +2,7 @@
 
 Each function takes the keys of one concern into spec data. What is not taken stays verbatim as
 ``spec.overrides["flyte-binary"]``; what is taken but re-emitted differently is kept verbatim too (see
-:func:`flytekit_deploy.importer.import_values`). Key names here mirror the emitter's; they belong beside it.
+:func:`flytekit_deploy.importer.import_values`). Key names here mirror the emitter's, which is why this module lives beside it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
+from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
 
 __all__ = ["read"]
 

@@ -2,7 +2,7 @@
 
 Upstream's overlays keep the inputs under ``userSettings`` and reference them as ``{{ .Values.userSettings.x }}``
 through flyte-core's ``tpl``; the importer resolves those references first (upstream's renders show them all
-expanded), so the keys read here hold the real inputs. Key names mirror the emitter's; they belong beside it.
+expanded), so the keys read here hold the real inputs. Key names mirror the emitter's, beside which this lives.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
-from .flyte_binary import _arn, _custom_data
+from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
+from .flyte_binary_import import _arn, _custom_data
 
 __all__ = ["read", "SERVICES"]
 
