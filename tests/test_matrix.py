@@ -1,0 +1,79 @@
+"""Every model x environment x chart the spec allows emits installable values; every other pair is refused with a
+clear reason. The allowed set is computed from the spec's own rules and compared with the documented ones."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from flytekit_deploy.checks.chart_keys import check_values
+from flytekit_deploy.checks.findings import Severity
+from flytekit_deploy.errors import SpecError
+from flytekit_deploy.plan import build_plan
+from flytekit_deploy.presets import get_preset
+from flytekit_deploy.spec import MAIN_CHARTS, ChartName, DeploymentModel, Environment, spec_from_dict
+
+CLOUD_BASE = {
+    Environment.AWS: "eks-starter",
+    Environment.GCP: "gke-starter",
+    Environment.AZURE: "aks-starter",
+    Environment.ONPREM: "onprem-starter",
+    Environment.LOCAL: "onprem-starter",
+}
+SECTIONS = ("local", "aws", "gcp", "azure", "onprem")
+
+
+def spec_data(model: DeploymentModel, env: Environment, chart: ChartName) -> dict[str, Any]:
+    base = "sandbox" if model is DeploymentModel.SANDBOX else CLOUD_BASE[env]
+    data = get_preset(base).model_dump(mode="json")
+    for section in SECTIONS:
+        data.pop(section, None)
+    data.update(model=model.value, environment=env.value, chart=chart.value)
+    if model is DeploymentModel.MULTI_CLUSTER:
+        data["clusters"]["data_planes"] = [
+            {"name": "dp-a", "endpoint": "https://a.k8s.example.com", "label": "default", "weight": 0.6},
+            {"name": "dp-b", "endpoint": "https://b.k8s.example.com", "label": "gpu", "weight": 1.0},
+        ]
+    if model is DeploymentModel.HYBRID:
+        data["connectors"] = [
+            {"kind": "databricks", "endpoint": "https://dbc.example.com", "secret": {"name": "dbx", "key": "token"}}
+        ]
+        data["components"]["connector"] = {"enabled": True}
+    return data
+
+
+def documented_reason(model: DeploymentModel, env: Environment, chart: ChartName) -> str | None:
+    """The rules README and spec/model.py state, written out independently of the validator."""
+    if model is DeploymentModel.MULTI_CLUSTER and chart is not ChartName.FLYTE_CORE:
+        return "multi-cluster needs flyte-core"
+    if chart is ChartName.FLYTE_SANDBOX and model is not DeploymentModel.SANDBOX:
+        return "the flyte-sandbox chart is for the sandbox model"
+    if model is DeploymentModel.SANDBOX and env not in (Environment.LOCAL, Environment.ONPREM):
+        return "the sandbox runs on a local or self-managed cluster"
+    return None
+
+
+COMBINATIONS = list(itertools.product(DeploymentModel, Environment, MAIN_CHARTS))
+
+
+@pytest.mark.parametrize(("model", "env", "chart"), COMBINATIONS, ids=lambda v: v.value)
+def test_combination(model: DeploymentModel, env: Environment, chart: ChartName) -> None:
+    reason = documented_reason(model, env, chart)
+    data = spec_data(model, env, chart)
+    if reason is not None:
+        with pytest.raises(SpecError) as caught:
+            spec_from_dict(data)
+        assert caught.value.problems[0].fix, "a refusal says how to fix it"
+        return
+    spec = spec_from_dict(data)
+    plan = build_plan(spec)
+    assert plan.releases, f"{model.value}/{env.value}/{chart.value} emitted nothing"
+    assert any(r.chart is chart for r in plan.releases)
+    if model is DeploymentModel.MULTI_CLUSTER:
+        assert {r.cluster for r in plan.releases} >= {"dp-a", "dp-b", spec.clusters.control_plane_name}
+    for release in plan.releases:
+        errors = [f for f in check_values(release.values, release.chart.value) if f.severity is Severity.ERROR]
+        assert errors == [], (release.filename, errors[:3])
+        assert plan.values_yaml(release)
