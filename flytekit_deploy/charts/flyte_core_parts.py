@@ -13,7 +13,7 @@ from typing import Any
 
 from ..spec import Resources
 from .base import SecretSpec
-from .common import deep_merge
+from .common import deep_merge, merge_into
 
 __all__ = [
     "ALL_IN_ONE",
@@ -56,7 +56,7 @@ class Parts:
 
     def add(self, fragment: Mapping[str, Any], comments: Mapping[str, str] | None = None) -> None:
         """Merge a values fragment in; comments only fill paths not yet commented (first writer explains)."""
-        self.values = merge(self.values, fragment)
+        merge_into(self.values, fragment, keep_null=True)
         for path, text in (comments or {}).items():
             self.comments.setdefault(path, text)
 

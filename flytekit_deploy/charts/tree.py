@@ -7,10 +7,11 @@ paths are tuples internally and rendered with brackets for such keys, e.g.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from .common import copy_values
 
 __all__ = [
     "Path",
@@ -73,7 +74,7 @@ def set_in(values: dict[str, Any], path: Path, value: Any) -> None:
             child = {}
             node[part] = child
         node = child
-    node[path[-1]] = copy.deepcopy(value)
+    node[path[-1]] = copy_values(value)
 
 
 def resolve_values_refs(node: Any, root: Mapping[str, Any], depth: int = 0) -> Any:

@@ -8,7 +8,6 @@ switched-off block is tried again with its ``enabled`` switch on.
 
 from __future__ import annotations
 
-import copy
 import re
 import types
 import typing
@@ -19,6 +18,7 @@ from typing import Any, Union
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
+from ..charts.common import copy_values
 from ..errors import SpecError
 from ..spec import DeploymentSpec, SpecModel
 from ..spec.validators import check_quantity
@@ -173,7 +173,7 @@ def seeded_copy(data: dict[str, Any], path: str, domains: list[str]) -> dict[str
     """``data`` with one item added to each empty list or map on the way to ``path`` (a map keyed by the first
     domain, as the spec keys its per-domain maps), so a field inside an empty collection can vary too. None when
     the way is blocked by something else (an absent optional section)."""
-    seeded = copy.deepcopy(data)
+    seeded = copy_values(data)
     parts = path.split(".")
     node: Any = seeded
     walked: list[str] = []
@@ -219,7 +219,7 @@ def variants(data: dict[str, Any], row: FieldRow, domains: list[str]) -> list[li
     for values in _alternatives(row.info, current, domains):
         specs: list[DeploymentSpec] = []
         for value in values:
-            varied = copy.deepcopy(data)
+            varied = copy_values(data)
             varied_place = locate(varied, row.path)
             assert varied_place is not None
             varied_place[0][varied_place[1]] = value
@@ -237,7 +237,7 @@ def switched_on(data: dict[str, Any], path: str) -> dict[str, Any] | None:
     parts = path.split(".")
     if parts[-1] == "enabled":
         return None
-    switched = copy.deepcopy(data)
+    switched = copy_values(data)
     place = locate(switched, ".".join([*parts[:-1], "enabled"]))
     if place is None or place[0][place[1]] is not False:
         return None
