@@ -6,7 +6,26 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["copy_values", "deep_merge", "merge_into", "walk_leaves", "find_placeholders", "set_path", "PLACEHOLDER_IN_TEXT"]
+from ..spec import IdentityMode
+
+__all__ = [
+    "IDENTITY_ANNOTATION",
+    "copy_values",
+    "deep_merge",
+    "merge_into",
+    "walk_leaves",
+    "find_placeholders",
+    "set_path",
+    "PLACEHOLDER_IN_TEXT",
+]
+
+IDENTITY_ANNOTATION: dict[IdentityMode, str] = {
+    IdentityMode.IRSA: "eks.amazonaws.com/role-arn",
+    IdentityMode.GCP_WORKLOAD_IDENTITY: "iam.gke.io/gcp-service-account",
+    IdentityMode.AZURE_WORKLOAD_IDENTITY: "azure.workload.identity/client-id",
+}
+"""The ServiceAccount annotation that binds a pod to its cloud identity, per identity mode (a cloud fact every
+chart uses the same way)."""
 
 PLACEHOLDER_IN_TEXT = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
 

@@ -27,7 +27,7 @@ from ..spec import (
     Resources,
 )
 from .base import ReleaseValues, SecretSpec
-from .common import deep_merge
+from .common import IDENTITY_ANNOTATION, deep_merge
 
 __all__ = [
     "emit",
@@ -68,12 +68,6 @@ read the file named like the Secret key the spec gives."""
 
 _GOOGLE_CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
-IDENTITY_ANNOTATION: dict[IdentityMode, str] = {
-    IdentityMode.IRSA: "eks.amazonaws.com/role-arn",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "iam.gke.io/gcp-service-account",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "azure.workload.identity/client-id",
-}
-"""The ServiceAccount annotation that binds a pod to its cloud identity, per identity mode."""
 
 _IDENTITY_PLACEHOLDER: dict[IdentityMode, str] = {
     IdentityMode.IRSA: "<FLYTE_BACKEND_IAM_ROLE_ARN>",

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
+from ..spec import IdentityMode
+from .common import IDENTITY_ANNOTATION
 
 __all__ = ["read"]
 
@@ -42,11 +44,7 @@ def _environment(r: Reader) -> None:
 
 
 def _annotation(mode: str) -> str:
-    return {
-        "irsa": "eks.amazonaws.com/role-arn",
-        "gcp-workload-identity": "iam.gke.io/gcp-service-account",
-        "azure-workload-identity": "azure.workload.identity/client-id",
-    }[mode]
+    return IDENTITY_ANNOTATION[IdentityMode(mode)]
 
 
 def _storage(r: Reader) -> None:

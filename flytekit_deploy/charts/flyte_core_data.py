@@ -7,6 +7,7 @@ from typing import Any
 
 from ..spec import DeploymentSpec, IdentityMode, StorageCredentials, StorageProvider
 from .base import SecretSpec
+from .common import IDENTITY_ANNOTATION
 from .connector import AZURE_USE_LABEL
 from .flyte_core_parts import ADMIN_ROLES, EVERY_ROLE, Parts, resources_values
 
@@ -27,9 +28,12 @@ _DEPS_MINIO_KEYS = ("minio", "miniostorage")
 """The development keys flyte-deps' MinIO and flyte-core's ``storage.type: sandbox`` both hard-code."""
 
 _TASK_IDENTITY_VAR = {
-    IdentityMode.IRSA: ("defaultIamRole", "eks.amazonaws.com/role-arn"),
-    IdentityMode.GCP_WORKLOAD_IDENTITY: ("gsa", "iam.gke.io/gcp-service-account"),
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: ("defaultAzureClientId", "azure.workload.identity/client-id"),
+    IdentityMode.IRSA: ("defaultIamRole", IDENTITY_ANNOTATION[IdentityMode.IRSA]),
+    IdentityMode.GCP_WORKLOAD_IDENTITY: ("gsa", IDENTITY_ANNOTATION[IdentityMode.GCP_WORKLOAD_IDENTITY]),
+    IdentityMode.AZURE_WORKLOAD_IDENTITY: (
+        "defaultAzureClientId",
+        IDENTITY_ANNOTATION[IdentityMode.AZURE_WORKLOAD_IDENTITY],
+    ),
 }
 """Identity mode -> (cluster resource template variable, service account annotation it fills)."""
 

@@ -32,7 +32,9 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _ValuesDumper.add_representer(str, _represent_str)
 
 # "  key: value", "  - key: value", "  'quoted key':" ... as the block emitter writes them
-_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- )*)(?P<key>'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|[^\s'\"#][^:]*?):(?: (?P<rest>.*))?$")
+_KEY_LINE = re.compile(
+    r"^(?P<indent> *)(?P<dashes>(?:- )*)(?P<key>'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"|[^\s'\"#][^:]*?):(?: (?P<rest>.*))?$"
+)
 _DASH_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- )+)(?P<rest>.*)$")
 _BLOCK_START = re.compile(r"^[|>][-+]?\d*$")
 

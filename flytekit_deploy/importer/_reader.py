@@ -8,15 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..charts.common import IDENTITY_ANNOTATION
 from ..charts.tree import Path, get, split
-from ..spec import is_placeholder
+from ..spec import DEFAULT_IDENTITY, is_placeholder
 
 __all__ = ["Reader", "identity_kind", "IDENTITY_ANNOTATIONS", "sslmode_of", "scalar", "placeholder_or"]
 
 IDENTITY_ANNOTATIONS: dict[str, tuple[str, str]] = {
-    "eks.amazonaws.com/role-arn": ("aws", "irsa"),
-    "iam.gke.io/gcp-service-account": ("gcp", "gcp-workload-identity"),
-    "azure.workload.identity/client-id": ("azure", "azure-workload-identity"),
+    IDENTITY_ANNOTATION[mode]: (env.value, mode.value)
+    for env, mode in DEFAULT_IDENTITY.items()
+    if mode in IDENTITY_ANNOTATION
 }
 """ServiceAccount annotation -> (environment, identity mode) it reveals."""
 

@@ -10,7 +10,6 @@ from flytekit_deploy.presets import get_preset, preset_names
 from flytekit_deploy.spec import (
     ConnectorKind,
     DatabaseFlavour,
-    DeploymentSpec,
     Environment,
     IdentityMode,
     IdentityProvider,
@@ -28,27 +27,7 @@ from flytekit_deploy.topology import (
 )
 from flytekit_deploy.topology import names as names_module
 
-
-def changed(preset: str, **sections: Any) -> DeploymentSpec:
-    """A preset with fields replaced (``a__b=value`` sets ``a.b``), validated again as a person's edit would be."""
-    data = get_preset(preset).model_dump(mode="json")
-    for key, value in sections.items():
-        target = data
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = value
-    return DeploymentSpec.model_validate(data)
-
-
-def many_data_planes(counts: dict[str, int]) -> DeploymentSpec:
-    """eks-multicluster with ``counts[label]`` data planes per execution label."""
-    planes = [
-        {"name": f"{label}-{i:02d}", "label": label, "weight": round(1 / n, 3)}
-        for label, n in counts.items()
-        for i in range(n)
-    ]
-    return changed("eks-multicluster", clusters__data_planes=planes)
+from .specs import changed, many_data_planes
 
 
 def labels(t: Topology, kind: NodeKind | None = None) -> list[str]:
