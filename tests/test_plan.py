@@ -70,3 +70,12 @@ def test_install_guide_lists_secrets_steps_and_placeholders() -> None:
     assert "## Fill in first" in guide and "### Cluster `control-plane`" in guide
     script = build_plan(get_preset("eks-multicluster")).files()["install.sh"]
     assert script.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in script
+
+
+def test_install_script_and_live_doctor_read_the_same_variables() -> None:
+    from flytekit_deploy.checks.live_doctor import secret_env_var
+
+    spec = get_preset("eks-core")
+    script = build_plan(spec).files()["install.sh"]
+    assert f'"${{{secret_env_var(spec.database.password)}}}"' in script
+    assert secret_env_var(spec.database.password) == "DB_PASS_PASS_TXT"

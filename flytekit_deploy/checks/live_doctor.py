@@ -13,7 +13,6 @@ gets a finding that says how.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
@@ -33,7 +32,7 @@ def secret_env_var(ref: SecretRef) -> str:
     >>> secret_env_var(SecretRef(name="db-pass", key="pass.txt"))
     'DB_PASS_PASS_TXT'
     """
-    return re.sub(r"[^A-Z0-9]+", "_", f"{ref.name}_{ref.key}".upper()).strip("_")
+    return ref.env_var
 
 
 def _kubectl_read(ref: SecretRef, namespace: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..charts.base import ReleaseValues, SecretSpec
 from ..spec import DeploymentSpec, IngressController, TlsMode
+from ..spec.base import secret_env_var
 
 __all__ = ["Step", "install_steps", "secret_command", "ingress_prerequisites"]
 
@@ -108,12 +109,6 @@ def ingress_prerequisites(spec: DeploymentSpec, cluster: str, controller_provide
     return steps
 
 
-def _env_name(secret: SecretSpec, key: str) -> str:
-    return "_".join(
-        part for part in f"{secret.name}_{key}".upper().replace("-", "_").replace(".", "_").split("_") if part
-    )
-
-
 def secret_command(secret: SecretSpec) -> str:
     """``kubectl create secret`` for one Secret; values come from environment variables (inline only in sandbox)."""
     if secret.kind == "tls":
@@ -126,7 +121,7 @@ def secret_command(secret: SecretSpec) -> str:
         if secret.values and key in secret.values:
             parts.append(f"--from-literal={key}={shlex.quote(secret.values[key])}")
         else:
-            parts.append(f'--from-literal={key}="${{{_env_name(secret, key)}}}"')
+            parts.append(f'--from-literal={key}="${{{secret_env_var(secret.name, key)}}}"')
     return " \\\n    ".join(parts)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .validators import check_dns_label, check_quantity, is_placeholder
 
-__all__ = ["SpecModel", "SecretRef", "Quantity", "DnsLabel", "Resources"]
+__all__ = ["SpecModel", "SecretRef", "secret_env_var", "Quantity", "DnsLabel", "Resources"]
 
 
 class SpecModel(BaseModel):
@@ -26,6 +27,16 @@ Quantity = Annotated[str, AfterValidator(check_quantity)]
 DnsLabel = Annotated[str, AfterValidator(check_dns_label)]
 
 
+def secret_env_var(name: str, key: str) -> str:
+    """The environment variable that carries one Secret value on the person's machine, ``<NAME>_<KEY>`` in upper
+    case: the install script reads it to create the Secret, the live doctor to connect.
+
+    >>> secret_env_var("db-pass", "pass.txt")
+    'DB_PASS_PASS_TXT'
+    """
+    return re.sub(r"[^A-Z0-9]+", "_", f"{name}_{key}".upper()).strip("_")
+
+
 class SecretRef(SpecModel):
     """A value kept in a Kubernetes Secret. ``value`` (inline) is accepted in the sandbox model only."""
 
@@ -36,6 +47,10 @@ class SecretRef(SpecModel):
         description="Inline value. Sandbox only: anywhere else it would land in a values file in plain text.",
         json_schema_extra={"secret": True},
     )
+
+    @property
+    def env_var(self) -> str:
+        return secret_env_var(self.name, self.key)
 
     @property
     def is_inline(self) -> bool:
