@@ -10,27 +10,15 @@ import statistics
 import time
 from collections.abc import Callable
 
+# run as a script from benchmarks/: the same spec as the emission benchmark
+from emission_scale import fifty_data_planes
+
 from flytekit_deploy.diagrams import to_mermaid, to_svg
-from flytekit_deploy.presets import get_preset
-from flytekit_deploy.spec import DeploymentSpec
 from flytekit_deploy.topology import build_topology
 
 FAST_RUNS = 21
 SLOW_RUNS = 5
 
-
-def fifty_data_planes() -> DeploymentSpec:
-    data = get_preset("eks-multicluster").model_dump(mode="json")
-    data["clusters"]["data_planes"] = [
-        {
-            "name": f"dataplane-{i:02d}",
-            "endpoint": f"https://dp{i:02d}.k8s.example.com",
-            "label": ["default", "gpu", "spot"][i % 3],
-            "weight": 0.5,
-        }
-        for i in range(50)
-    ]
-    return DeploymentSpec.model_validate(data)
 
 
 def median_ms(work: Callable[[], object], runs: int) -> tuple[float, float]:
