@@ -163,7 +163,40 @@ def ensure_executed(task: ExecutionTask) -> ExecutionResult:
     return ExecutionResult(task.notebook, task.entry_dir / EXECUTED_NAME, True, time.perf_counter() - start)
 
 
+KERNEL_STARTUP_SECONDS = 120
+"""How long a kernel may take to answer its first request; a loaded 2-core machine has needed more than 60."""
+KERNEL_START_ATTEMPTS = 2
+"""A kernel that never answers (a lost port race, a crash before the first request) is started once more."""
+
+
 def _run(task: ExecutionTask) -> str:
+    """Execute the notebook, starting its kernel again once when the kernel never answers (nothing ran yet)."""
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            return _run_once(task)
+        except _KernelNeverAnswered as silent:
+            if attempt == KERNEL_START_ATTEMPTS:
+                raise NotebookError(
+                    [
+                        Problem(
+                            task.notebook.name,
+                            f"the {task.kernel_name} kernel did not answer within {KERNEL_STARTUP_SECONDS} s, "
+                            f"{attempt} times ({silent.log_tail or 'it printed nothing'})",
+                            "check that `jupyter kernelspec list` shows the kernel and that it starts by hand",
+                        )
+                    ],
+                    source="wiki",
+                ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _KernelNeverAnswered(Exception):
+    def __init__(self, log_tail: str) -> None:
+        super().__init__(log_tail)
+        self.log_tail = log_tail
+
+
+def _run_once(task: ExecutionTask) -> str:
     import nbformat
     from jupyter_client.kernelspec import NoSuchKernel
     from nbclient import NotebookClient
@@ -178,10 +211,16 @@ def _run(task: ExecutionTask) -> str:
         nb,
         kernel_name=task.kernel_name,
         timeout=task.timeout,
+        startup_timeout=KERNEL_STARTUP_SECONDS,
         resources={"metadata": {"path": str(task.notebook.parent)}},
     )
     name = task.notebook.name
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+
+        def log_tail() -> str:
+            log.seek(0)
+            return " | ".join(log.read().strip().splitlines()[-3:])
+
         try:
             client.execute(env=env, stdout=log, stderr=subprocess.STDOUT)
         except CellExecutionError as exc:
@@ -189,9 +228,11 @@ def _run(task: ExecutionTask) -> str:
         except CellTimeoutError:
             raise _cell_error(name, client.nb, "Timeout", f"a cell ran longer than {task.timeout} s") from None
         except DeadKernelError:
-            log.seek(0)
-            tail = " | ".join(log.read().strip().splitlines()[-3:])
-            raise _cell_error(name, client.nb, "DeadKernelError", f"the kernel died ({tail})") from None
+            raise _cell_error(name, client.nb, "DeadKernelError", f"the kernel died ({log_tail()})") from None
+        except RuntimeError as exc:
+            if "Kernel didn't respond" not in str(exc):
+                raise
+            raise _KernelNeverAnswered(log_tail()) from None
         except NoSuchKernel:
             raise NotebookError(
                 [

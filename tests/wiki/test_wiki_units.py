@@ -258,3 +258,41 @@ def test_broken_mermaid_names_the_notebook_and_diagram(tmp_path: Path) -> None:
     assert problem.path == "01-a.ipynb: mermaid diagram 1 (flowchart LR; a-->>>)"
     assert "Parse error" in problem.message
     assert not (tmp_path / "site").exists()
+
+
+def test_a_kernel_that_never_answers_is_started_once_more(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from flytekit_deploy.wiki import execute
+
+    calls: list[int] = []
+
+    def flaky(task):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise execute._KernelNeverAnswered("")
+        return "executed"
+
+    monkeypatch.setattr(execute, "_run_once", flaky)
+    task = execute.ExecutionTask(
+        notebook=tmp_path / "01-x.ipynb", key="k", kernel_name="python3", entry_dir=tmp_path / "e", downloads_dir=tmp_path
+    )
+    assert execute._run(task) == "executed"
+    assert len(calls) == 2
+
+
+def test_a_kernel_that_never_answers_twice_is_a_clear_error(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from flytekit_deploy.wiki import execute
+
+    def silent(task):  # type: ignore[no-untyped-def]
+        raise execute._KernelNeverAnswered("Address already in use")
+
+    monkeypatch.setattr(execute, "_run_once", silent)
+    task = execute.ExecutionTask(
+        notebook=tmp_path / "01-x.ipynb", key="k", kernel_name="python3", entry_dir=tmp_path / "e", downloads_dir=tmp_path
+    )
+    with pytest.raises(execute.NotebookError) as caught:
+        execute._run(task)
+    (problem,) = caught.value.problems
+    assert problem.path == "01-x.ipynb"
+    assert "did not answer" in problem.message and "Address already in use" in problem.message
