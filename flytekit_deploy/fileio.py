@@ -55,6 +55,7 @@ def write_files(root: Path, files: Mapping[str, str], *, force: bool = False) ->
     """Write every file of ``files`` (relative name -> text) under ``root``, all or nothing.
 
     Raises :class:`OutputConflictError` (nothing written) when a file would change and ``force`` is false.
+    A file whose text starts with ``#!`` is made executable.
     Returns the paths written, in name order.
     """
     root = Path(root)
@@ -79,6 +80,8 @@ def write_files(root: Path, files: Mapping[str, str], *, force: bool = False) ->
             staged = staging / name
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_text(text, encoding="utf-8", newline="\n")
+            if text.startswith("#!"):  # a script (install.sh) is written ready to run
+                staged.chmod(0o777 & ~_umask())
         for name in sorted(files):
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)

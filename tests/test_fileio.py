@@ -79,3 +79,15 @@ def test_errors_survive_a_process_boundary() -> None:
     again = pickle.loads(pickle.dumps(error))
     assert isinstance(again, SpecError)
     assert again.problems == error.problems and again.source == "spec.yaml"
+
+
+def test_scripts_are_written_executable(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        write_files(tmp_path, {"install.sh": "#!/usr/bin/env bash\necho hi\n", "install.md": "# guide\n"})
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "install.sh").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "install.md").stat().st_mode & 0o777 == 0o644
