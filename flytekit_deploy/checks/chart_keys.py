@@ -23,9 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import Problem, UserInputError
+from ..values_file import read_values_file
 from .findings import Finding, Severity
 
 __all__ = ["CHARTS", "ChartCatalog", "catalog", "check_values", "check_values_file"]
@@ -221,46 +220,6 @@ def check_values(values: Mapping[str, Any], chart: str) -> list[Finding]:
 
 def check_values_file(path: str | Path, chart: str) -> list[Finding]:
     """Read a values YAML file and :func:`check_values` it; unreadable or malformed files are bad input."""
-    path = Path(path)
     catalog(chart)  # an unknown chart is reported before the file is read
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserInputError(
-            [
-                Problem(
-                    path=str(path), message=f"cannot read the values file: {exc.strerror or exc}", fix="check the path"
-                )
-            ],
-            source="values file",
-        ) from exc
-    try:
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UserInputError(
-            [
-                Problem(
-                    path=str(path),
-                    message=f"not valid YAML{where}: {problem}",
-                    fix="fix the YAML syntax (indentation, a missing ':' or an unclosed quote)",
-                )
-            ],
-            source="values file",
-        ) from exc
-    if values is None:
-        return []  # an empty values file is valid for Helm and sets nothing
-    if not isinstance(values, Mapping):
-        raise UserInputError(
-            [
-                Problem(
-                    path=str(path),
-                    message=f"a values file must be a mapping of keys at the top level, not {_describe(values)}",
-                    fix="start the file with top-level keys such as `configuration:` or `flyteadmin:`",
-                )
-            ],
-            source="values file",
-        )
+    values = read_values_file(path, source="values file", allow_empty=True)
     return check_values(values, chart)

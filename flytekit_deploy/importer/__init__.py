@@ -232,46 +232,8 @@ def import_values(
 
 def import_values_file(path: str | FilePath, chart: str | ChartName, **options: Any) -> ImportResult:
     """Read ``path`` (YAML) and :func:`import_values` it; unreadable, malformed or non-mapping files are bad input."""
-    import yaml
+    from ..values_file import read_values_file
 
     chart_name = _chart(chart)  # an unknown chart is reported before the file is read
-    file = FilePath(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserInputError(
-            [Problem(str(file), "no such file", "check the path of the values file")], source="import"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserInputError(
-            [Problem(str(file), f"cannot read it: {error}", "pass a readable YAML values file")], source="import"
-        ) from None
-    try:
-        values = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise UserInputError(
-            [
-                Problem(
-                    str(file),
-                    f"not valid YAML{where}: {problem}",
-                    "fix the indentation or quoting at that place (helm would refuse the file too)",
-                )
-            ],
-            source="import",
-        ) from None
-    if not isinstance(values, Mapping):
-        found = "an empty file" if values is None else f"a {type(values).__name__}"
-        raise UserInputError(
-            [
-                Problem(
-                    str(file),
-                    f"a values file is a mapping of keys at the top level; this is {found}",
-                    "pass the values file you install the chart with (keys such as configuration: or flyteadmin:)",
-                )
-            ],
-            source="import",
-        )
-    return import_values(values, chart_name, source=str(file), **options)
+    values = read_values_file(path, source="import")
+    return import_values(values, chart_name, source=str(path), **options)
