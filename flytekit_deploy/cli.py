@@ -11,8 +11,12 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, UserInputError
+
+if TYPE_CHECKING:
+    from .spec import DeploymentSpec
 
 __all__ = ["main", "build_parser", "resolve_spec", "add_spec_argument"]
 
@@ -30,7 +34,7 @@ def add_spec_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", help="use a named preset instead of a spec file (see `presets`)")
 
 
-def resolve_spec(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def resolve_spec(args: argparse.Namespace) -> DeploymentSpec:
     """The spec named on the command line: a file, or ``--preset NAME``."""
     from .presets import get_preset
     from .spec import load_spec
