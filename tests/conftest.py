@@ -44,3 +44,39 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="session")
+def prepared_charts(shared_reference: Path, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The upstream v1.16.8 charts prepared for an offline render (file:// deps vendored, remote deps stubbed),
+    in a cache private to this test session."""
+    from flytekit_deploy.checks.chart_source import prepare_charts
+
+    cache = tmp_path_factory.mktemp("fkd-cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FLYTEKIT_DEPLOY_CACHE", str(cache))
+    try:
+        yield prepare_charts(shared_reference / "charts")
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def preset_renders(prepared_charts: object) -> dict[str, object]:
+    """Every preset's plan rendered with a real Helm engine on the real charts, once per test session:
+    preset name -> (Plan, PlanRender)."""
+    from flytekit_deploy.checks.chart_source import find_helm
+    from flytekit_deploy.checks.plan_render import render_plan
+    from flytekit_deploy.plan import build_plan
+    from flytekit_deploy.presets import get_preset, preset_names
+
+    if find_helm() is None:
+        try:
+            import helm_python  # noqa: F401
+        except ImportError:
+            pytest.skip("no Helm engine: pip install 'flytekit-deploy[helm]' (helm binary or helm-python-sdk)")
+    out: dict[str, object] = {}
+    for name in preset_names():
+        plan = build_plan(get_preset(name))
+        out[name] = (plan, render_plan(plan, prepared_charts))  # type: ignore[arg-type]
+    return out

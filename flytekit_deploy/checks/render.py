@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -32,6 +31,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, UserInputError
+from .chart_source import find_helm
 from .findings import Finding, Severity
 from .kube_schema import validate_objects
 
@@ -286,7 +286,7 @@ def render_chart(
     chart_version = str(meta.get("version", version or ""))
     if meta:
         _check_version(release, name, chart_version, version)
-    helm_binary = shutil.which("helm") if engine in ("auto", "helm") else None
+    helm_binary = find_helm() if engine in ("auto", "helm") else None
     notes: list[Finding] = []
     if helm_binary:
         manifests, label = _render_with_binary(
