@@ -103,7 +103,7 @@ def test_wrong_chart_version_is_bad_input() -> None:
 
 
 def test_missing_engine_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render_mod.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render_mod, "find_helm", lambda: None)
     monkeypatch.setitem(sys.modules, "helm_python", None)
     with pytest.raises(UserInputError) as err:
         render_chart(TINY, {}, release="r", namespace="n")
@@ -236,7 +236,7 @@ def test_helm_binary_failure_names_release(fake_helm: Path, monkeypatch: pytest.
 
 def test_sdk_renders_local_charts_only(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("helm_python")
-    monkeypatch.setattr(render_mod.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render_mod, "find_helm", lambda: None)
     with pytest.raises(UserInputError) as err:
         render_chart("flyteorg/flyte-core", {}, release="flyte", namespace="flyte", version="v1.16.8")
     assert "helm pull flyteorg/flyte-core --untar --version v1.16.8" in err.value.problems[0].fix
