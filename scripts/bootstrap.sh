@@ -77,6 +77,8 @@ case "$mode" in
     fi
     ;;
   test)
+    say "checking the layers (import-linter contracts in pyproject.toml)"
+    .venv/bin/lint-imports
     say "running the test suite, then every notebook under nbmake"
     set +e
     # tests/ plus the notebooks; the wiki's fixture notebooks are inputs of tests, not notebooks to run

@@ -160,7 +160,7 @@ def test_render_names_the_formats() -> None:
 def test_importing_stays_light() -> None:
     code = (
         "import sys\n"
-        "import flytekit_deploy.diagrams.commands\n"
+        "import flytekit_deploy.cli.diagram\n"
         "assert 'graphviz' not in sys.modules and 'IPython' not in sys.modules, 'commands'\n"
         "from flytekit_deploy.diagrams import diagram\n"
         "diagram('sandbox').mermaid\n"
