@@ -60,7 +60,7 @@ CLUSTER_NAME = "names the data plane in the events propeller sends (upstream lea
 
 # ---- EKS, GKE and both multi-cluster profiles (same inputs, same values) ----------------------------------------
 
-SHARED: list[Allowed] = [
+COMMON: list[Allowed] = [
     allow("cluster_resource_manager.standalone_deploy", ABSENT, False, STALE_STANDALONE),
     allow("common.databaseSecret.secretManifest", {}, ABSENT, DB_SECRET),
     allow("common.databaseSecret.secretManifest.apiVersion", ABSENT, "v1", DB_SECRET),

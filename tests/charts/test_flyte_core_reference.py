@@ -27,15 +27,15 @@ pytestmark = pytest.mark.needs_shared
 
 def test_eks_matches_values_eks(shared_reference: Path) -> None:
     (release,) = emit(fed("eks-core", EKS_INPUTS))
-    compare(shared_reference, release, ["values-eks.yaml"], [*allowed.SHARED, *allowed.EKS])
+    compare(shared_reference, release, ["values-eks.yaml"], [*allowed.COMMON, *allowed.EKS])
 
 
 def test_eks_aws_scheduler_matches_values_eks_override(shared_reference: Path) -> None:
     (release,) = emit(fed("eks-core-aws-scheduler", EKS_INPUTS, EKS_AWS_SCHEDULER_INPUTS))
     overlays = ["values-eks.yaml", "values-eks-override.yaml"]
-    compare(shared_reference, release, overlays, [*allowed.SHARED, *allowed.EKS])
+    compare(shared_reference, release, overlays, [*allowed.COMMON, *allowed.EKS])
 
 
 def test_gke_matches_values_gcp(shared_reference: Path) -> None:
     (release,) = emit(fed("gke-production", GCP_INPUTS))
-    compare(shared_reference, release, ["values-gcp.yaml"], [*allowed.SHARED, *allowed.GKE])
+    compare(shared_reference, release, ["values-gcp.yaml"], [*allowed.COMMON, *allowed.GKE])
