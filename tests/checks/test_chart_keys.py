@@ -195,4 +195,3 @@ def test_upstream_files_check_as_expected(shared_reference: Path) -> None:
         f for f in check_values_file(charts / "flyte-core" / "values-eks.yaml", "flyte-core") if "standalone" in f.path
     ]
     assert standalone.fix == "did you mean `cluster_resource_manager.standaloneDeployment`?"
-

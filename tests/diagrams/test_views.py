@@ -163,4 +163,3 @@ def test_importing_stays_light() -> None:
         "assert 'IPython' not in sys.modules, 'dot'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
-
