@@ -246,6 +246,7 @@ def test_local_files_are_copied_and_unknown_notebooks_warned(tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.slow  # real mermaid
 def test_broken_mermaid_names_the_notebook_and_diagram(tmp_path: Path) -> None:
     pytest.importorskip("mermaidx")
     from flytekit_deploy.wiki import build_site
