@@ -82,10 +82,14 @@ case "$mode" in
     fi
     ;;
   test)
-    say "running the test suite, then every notebook under nbmake"
+    say "checking the layers (import-linter contracts in pyproject.toml), lint and types"
+    .venv/bin/lint-imports
+    .venv/bin/ruff check .
+    .venv/bin/mypy
+    say "running the test suite, the package's doctests, then every notebook under nbmake"
     set +e
-    # tests/ plus the notebooks; the wiki's fixture notebooks are inputs of tests, not notebooks to run
-    .venv/bin/python -m pytest tests notebooks --nbmake --ignore=tests/wiki/fixtures "$@"
+    # tests/, the doctests in flytekit_deploy/, the notebooks; the wiki's fixture notebooks are inputs of tests
+    .venv/bin/python -m pytest tests flytekit_deploy notebooks --nbmake --ignore=tests/wiki/fixtures "$@"
     code=$?
     set -e
     # pytest exits 5 when it collected nothing: that is a failure of the suite, not a pass.

@@ -8,15 +8,27 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "flyte-v1.16.8"
+SHARED = REPO_ROOT.parent / "shared"  # beside the workplace clone only; tests reach it through the fixtures below
+SHARED_REFERENCE = SHARED / "reference" / "flyte-v1.16.8"
+SEED_PAGE = SHARED / "seed" / "000_7cc963a1d2440b2c.txt"
 
 
 @pytest.fixture(scope="session")
 def shared_reference() -> Path:
     """../shared/reference/flyte-v1.16.8, or a skip saying why (a clone outside the workplace has no ../shared)."""
     if not SHARED_REFERENCE.is_dir():
-        pytest.skip(f"upstream reference data not found at {SHARED_REFERENCE} (only present beside the workplace clone)")
+        pytest.skip(
+            f"upstream reference data not found at {SHARED_REFERENCE} (only present beside the workplace clone)"
+        )
     return SHARED_REFERENCE
+
+
+@pytest.fixture(scope="session")
+def shared_seed_page() -> Path:
+    """The seed page the wiki's chapters outline (../shared/seed), or a skip saying why."""
+    if not SEED_PAGE.is_file():
+        pytest.skip(f"the seed page is not at {SEED_PAGE} (it only exists beside the workplace clone)")
+    return SEED_PAGE
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -16,7 +16,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO_ROOT / "notebooks"
-SEED = REPO_ROOT.parent / "shared" / "seed" / "000_7cc963a1d2440b2c.txt"
 
 CHAPTERS = [
     "01-architecture.ipynb",
@@ -124,10 +123,8 @@ def _words(text: str) -> set[str]:
     return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w and w not in _STOPWORDS}
 
 
-def _seed_headings() -> list[str]:
-    if not SEED.is_file():
-        pytest.skip(f"the seed page is not at {SEED} (it only exists beside the workplace clone)")
-    text = _FENCE.sub("", SEED.read_text(encoding="utf-8"))
+def _seed_headings(seed: Path) -> list[str]:
+    text = _FENCE.sub("", seed.read_text(encoding="utf-8"))
     return [m.group(1).strip() for m in re.finditer(r"^#{2,3}\s+(.+)$", text, re.MULTILINE)]
 
 
@@ -139,8 +136,9 @@ def test_the_chapters_exist_in_order() -> None:
     assert present == CHAPTERS
 
 
-def test_every_seed_section_maps_to_a_chapter() -> None:
-    headings = _seed_headings()
+@pytest.mark.needs_shared
+def test_every_seed_section_maps_to_a_chapter(shared_seed_page: Path) -> None:
+    headings = _seed_headings(shared_seed_page)
     assert headings, "no ##/### section found in the seed"
     missing = [h for h in headings if h not in SEED_SECTIONS]
     assert not missing, f"seed sections without a chapter: {missing}"

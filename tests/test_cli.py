@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -136,3 +137,15 @@ def test_values_path_does_not_import_the_jupyter_stack(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_command_is_a_module_of_the_cli_package() -> None:
+    """One module per command, registered from a static table (no import_module)."""
+    from flytekit_deploy import cli
+
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert list(sub.choices) == [
+        "presets", "init", "values", "explain", "schema", "diagram", "doctor", "check", "render", "import", "wiki"
+    ]  # fmt: skip
+    assert all(command.__name__.startswith("flytekit_deploy.cli.") for command in cli.COMMANDS)

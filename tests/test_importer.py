@@ -1,4 +1,5 @@
-"""Importing existing values files: upstream's overlays re-emit to values that mean the same; bad input is exit 2."""
+"""Importing existing values files: what the spec takes from them, and bad input (exit 2). The round trips are in
+tests/charts/test_import_round_trip.py."""
 
 from __future__ import annotations
 
@@ -8,78 +9,16 @@ from typing import Any
 import pytest
 import yaml
 
-from flytekit_deploy.charts.common import deep_merge
-from flytekit_deploy.charts.tree import dotted, leaves, resolve_values_refs
 from flytekit_deploy.cli import main
 from flytekit_deploy.errors import UserInputError
-from flytekit_deploy.importer import _same, import_values, import_values_file
+from flytekit_deploy.importer import import_values, import_values_file
 from flytekit_deploy.plan import build_plan
-from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import ChartName, load_spec
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CHARTS = SHARED / "reference" / "flyte-v1.16.8" / "charts"
-needs_shared = pytest.mark.skipif(not CHARTS.is_dir(), reason=f"upstream reference not found at {CHARTS}")
 
-# What may differ after import + re-emission, and why (each a deliberate choice of the kit, not a loss):
-ALLOWED: dict[str, set[str]] = {
-    # the kit mounts the database password from a Secret (never a value in a values file)
-    "flyte-binary": {"configuration.database.passwordPath", "deployment.extraVolumes", "deployment.extraVolumeMounts"},
-    "flyte-core": {
-        # sslmode=prefer written out, where the file left it unset (the Go driver's default is prefer)
-        "db.admin.database.options",
-        "db.datacatalog.database.options",
-        # the kit links map-task (k8s-array) logs to the same provider as task logs
-        "configmap.task_logs.plugins.k8s-array.logs.config.cloudwatch-enabled",
-        "configmap.task_logs.plugins.k8s-array.logs.config.cloudwatch-log-group",
-        "configmap.task_logs.plugins.k8s-array.logs.config.cloudwatch-region",
-    },
-}
-
-OVERLAYS = [
-    ("flyte-binary", "eks-starter.yaml"),
-    ("flyte-binary", "gke-starter.yaml"),
-    ("flyte-core", "values-eks.yaml"),
-    ("flyte-core", "values-gcp.yaml"),
-]
-
-
-def effective(defaults: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """What Helm installs: the values over the chart's defaults, with flyte-core's tpl references expanded."""
-    merged = deep_merge(defaults, values)
-    resolved = dict(resolve_values_refs(merged, merged))
-    resolved.pop("userSettings", None)
-    return resolved
-
-
-@needs_shared
 @pytest.mark.needs_shared
-@pytest.mark.parametrize(("chart", "overlay"), OVERLAYS)
-def test_upstream_overlay_round_trips(chart: str, overlay: str) -> None:
-    defaults = yaml.safe_load((CHARTS / chart / "values.yaml").read_text())
-    original = yaml.safe_load((CHARTS / chart / overlay).read_text())
-    result = import_values_file(CHARTS / chart / overlay, chart)
-    assert result.spec.chart_name is ChartName(chart)
-    assert result.spec.overrides.get(chart, {}) == result.overrides
-    release = next(r for r in build_plan(result.spec).releases if r.chart.value == chart)
-    want = dict(leaves(effective(defaults, original)))
-    got = dict(leaves(effective(defaults, release.values)))
-    missing = object()
-    differ = {dotted(p) for p in set(want) | set(got) if not _same(got.get(p, missing), want.get(p, missing))}
-    assert differ <= ALLOWED[chart], sorted(differ - ALLOWED[chart])
-    # the spec owns the essentials, and every key of the file is accounted for exactly once
-    assert result.mapped and not set(result.mapped) & set(result.unmapped)
-    file_keys = {
-        dotted(p) for p, v in leaves(resolve_values_refs(original, original)) if not (isinstance(v, dict) and not v)
-    }
-    file_keys = {k for k in file_keys if not k.startswith("userSettings")}
-    assert file_keys == set(result.mapped) | set(result.unmapped)
-
-
-@needs_shared
-@pytest.mark.needs_shared
-def test_eks_starter_maps_the_essentials() -> None:
-    result = import_values_file(CHARTS / "flyte-binary" / "eks-starter.yaml", "flyte-binary")
+def test_eks_starter_maps_the_essentials(shared_reference: Path) -> None:
+    result = import_values_file(shared_reference / "charts" / "flyte-binary" / "eks-starter.yaml", "flyte-binary")
     spec = result.spec
     assert (spec.environment.value, spec.identity_mode.value) == ("aws", "irsa")
     assert spec.database.host == "<RDS_HOST_DNS>" and spec.database.flavour.value == "rds"
@@ -92,10 +31,9 @@ def test_eks_starter_maps_the_essentials() -> None:
     assert "configuration.database.password" in result.unmapped  # a value the spec only takes by Secret
 
 
-@needs_shared
 @pytest.mark.needs_shared
-def test_values_eks_resolves_user_settings() -> None:
-    result = import_values_file(CHARTS / "flyte-core" / "values-eks.yaml", "flyte-core")
+def test_values_eks_resolves_user_settings(shared_reference: Path) -> None:
+    result = import_values_file(shared_reference / "charts" / "flyte-core" / "values-eks.yaml", "flyte-core")
     spec = result.spec
     assert spec.database.host == "<RDS_HOST>" and spec.storage.raw_data_bucket == "<RAW_DATA_BUCKET_NAME>"
     assert (spec.components.admin.replicas, spec.components.propeller.replicas) == (2, 2)
@@ -107,19 +45,6 @@ def test_values_eks_resolves_user_settings() -> None:
     }
     assert "userSettings" not in result.overrides
     assert any("userSettings" in note for note in result.notes)
-
-
-@pytest.mark.parametrize("preset", ["eks-starter", "gke-starter", "onprem-starter", "eks-core", "gke-production"])
-def test_the_kits_own_values_import_back_to_the_same_spec_fields(preset: str) -> None:
-    spec = get_preset(preset)
-    values = build_plan(spec).releases[0].values
-    result = import_values(values, spec.chart_name)
-    assert result.spec.environment is spec.environment
-    assert result.spec.storage.metadata_bucket == spec.storage.metadata_bucket
-    assert result.spec.database.host == spec.database.host
-    assert result.spec.ingress.controller is spec.ingress.controller
-    again = next(r for r in build_plan(result.spec).releases if r.chart is spec.chart_name).values
-    assert _same(again, values)
 
 
 def test_unknown_keys_stay_verbatim_and_are_reported() -> None:

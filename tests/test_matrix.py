@@ -4,7 +4,7 @@ clear reason. The allowed set is computed from the spec's own rules and compared
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -44,14 +44,30 @@ def spec_data(model: DeploymentModel, env: Environment, chart: ChartName) -> dic
     return data
 
 
-def documented_reason(model: DeploymentModel, env: Environment, chart: ChartName) -> str | None:
+class Refusal(NamedTuple):
+    """What a refusal must say: the field it blames, the rule (with the offending value), and the way out."""
+
+    path: str
+    message: str
+    fix: str
+
+
+def documented_reason(model: DeploymentModel, env: Environment, chart: ChartName) -> Refusal | None:
     """The rules README and spec/model.py state, written out independently of the validator."""
     if model is DeploymentModel.MULTI_CLUSTER and chart is not ChartName.FLYTE_CORE:
-        return "multi-cluster needs flyte-core"
+        return Refusal(
+            "chart",
+            f"multi-cluster needs flyte-core; {chart.value} has no control-plane / data-plane split",
+            "flyte-core",
+        )
     if chart is ChartName.FLYTE_SANDBOX and model is not DeploymentModel.SANDBOX:
-        return "the flyte-sandbox chart is for the sandbox model"
+        return Refusal(
+            "chart", f"the flyte-sandbox chart is for the sandbox model, not {model.value}", "model: sandbox"
+        )
     if model is DeploymentModel.SANDBOX and env not in (Environment.LOCAL, Environment.ONPREM):
-        return "the sandbox runs on a local or self-managed cluster"
+        return Refusal(
+            "environment", f"the sandbox model runs on a local or self-managed cluster, not {env.value}", "local"
+        )
     return None
 
 
@@ -65,7 +81,9 @@ def test_combination(model: DeploymentModel, env: Environment, chart: ChartName)
     if reason is not None:
         with pytest.raises(SpecError) as caught:
             spec_from_dict(data)
-        assert caught.value.problems[0].fix, "a refusal says how to fix it"
+        problems = [(p.path, p.message) for p in caught.value.problems]
+        assert problems == [(reason.path, reason.message)], "one refusal, the documented one, at the field it blames"
+        assert reason.fix in caught.value.problems[0].fix, "a refusal says how to fix it"
         return
     spec = spec_from_dict(data)
     plan = build_plan(spec)

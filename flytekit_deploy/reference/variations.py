@@ -237,7 +237,7 @@ def switched_on(data: dict[str, Any], path: str) -> dict[str, Any] | None:
     parts = path.split(".")
     if parts[-1] == "enabled":
         return None
-    switched = copy_values(data)
+    switched: dict[str, Any] = copy_values(data)
     place = locate(switched, ".".join([*parts[:-1], "enabled"]))
     if place is None or place[0][place[1]] is not False:
         return None

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import Problem, UserInputError
 
@@ -38,7 +39,7 @@ class Chapter:
         return f"{self.path.stem}.html"
 
 
-def notebook_title(cells: list[dict], fallback: str) -> str:
+def notebook_title(cells: list[dict[str, Any]], fallback: str) -> str:
     """The text of the first markdown ``# heading``, without markdown decoration; ``fallback`` when none."""
     for cell in cells:
         if cell.get("cell_type") != "markdown":

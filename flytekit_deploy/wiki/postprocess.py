@@ -207,7 +207,8 @@ def _fill_toc(soup: BeautifulSoup, headings: list[tuple[str, str, str]]) -> None
 
 def _strings(node: Tag) -> Iterator[Tag | str]:
     """Text nodes and headings of ``node`` in document order, skipping code that is not prose (scripts, SVG)."""
-    from bs4 import Comment, NavigableString, Tag
+    from bs4 import Comment, Tag
+    from bs4.element import NavigableString
 
     for child in node.children:
         if isinstance(child, Tag):

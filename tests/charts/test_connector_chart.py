@@ -14,20 +14,49 @@ from flytekit_deploy.charts.values_yaml import values_to_yaml
 from flytekit_deploy.presets import PRESETS, get_preset
 from flytekit_deploy.spec import ChartName, DeploymentSpec
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REFERENCE = SHARED / "reference" / "flyte-v1.16.8"
-without_shared = pytest.mark.skipif(
-    not (REFERENCE / "charts" / "flyteconnector").is_dir(),
-    reason=f"upstream reference data not found at {REFERENCE} (../shared exists only beside the workplace clone)",
-)
+from .upstream import ABSENT, Allowed, allow, assert_matches
 
-ALLOWED: dict[str, str] = {
-    "connectorSecret": "secretData off: upstream's pseudo Secret would carry credentials in the values; the "
-    "person's Secrets are mounted instead",
-    "additionalVolumes": "the connector credentials from existing Secrets",
-    "additionalVolumeMounts": "mounted at /etc/secrets, where flytekit's connectors read them",
-    "serviceAccount.annotations": "IRSA: the connector calls AWS as the backend role",
-}
+NO_SECRET_DATA = (
+    "secretData off: upstream's pseudo Secret would carry credentials in the values; the person's Secrets are "
+    "mounted instead"
+)
+ALLOWED: list[Allowed] = [
+    allow("connectorSecret", {}, ABSENT, NO_SECRET_DATA),
+    allow("connectorSecret.secretData.data.username", ABSENT, "User", NO_SECRET_DATA),
+    allow(
+        "additionalVolumes",
+        [
+            {
+                "name": "connector-secrets",
+                "projected": {
+                    "sources": [
+                        {
+                            "secret": {
+                                "name": "flyte-connector-secrets",
+                                "items": [{"key": "databricks-token", "path": "flyte_databricks_access_token"}],
+                            }
+                        }
+                    ]
+                },
+            }
+        ],
+        [],
+        "the connector credentials from existing Secrets",
+    ),
+    allow(
+        "additionalVolumeMounts",
+        [{"name": "connector-secrets", "mountPath": "/etc/secrets", "readOnly": True}],
+        [],
+        "mounted at /etc/secrets, where flytekit's connectors read them",
+    ),
+    allow("serviceAccount.annotations", ABSENT, {}, "IRSA: the connector calls AWS as the backend role"),
+    allow(
+        ("serviceAccount", "annotations", "eks.amazonaws.com/role-arn"),
+        "<FLYTE_BACKEND_IAM_ROLE_ARN>",
+        ABSENT,
+        "IRSA: the connector calls AWS as the backend role",
+    ),
+]
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -40,38 +69,28 @@ def spec_with(changes: dict[str, Any], preset: str = "eks-hybrid") -> Deployment
     return DeploymentSpec.model_validate(deep_merge(get_preset(preset).model_dump(mode="json"), changes))
 
 
-def _covers(entry: str, path: str) -> bool:
-    return path == entry or path.startswith(entry + ".") or path.startswith(entry + "[")
-
-
 @pytest.mark.needs_shared
-@without_shared
-def test_hybrid_connector_release_against_the_chart_defaults() -> None:
-    defaults = load(REFERENCE / "charts" / "flyteconnector" / "values.yaml")
+def test_hybrid_connector_release_against_the_chart_defaults(shared_reference: Path) -> None:
+    defaults = load(shared_reference / "charts" / "flyteconnector" / "values.yaml")
     (release,) = connector.emit(get_preset("eks-hybrid"))
-    ours, theirs = dict(walk_leaves(deep_merge(defaults, release.values))), dict(walk_leaves(defaults))
-    absent = object()
-    diff = {p for p in set(ours) | set(theirs) if ours.get(p, absent) != theirs.get(p, absent)}
-    assert not [p for p in diff if not any(_covers(e, p) for e in ALLOWED)]
-    assert not [e for e in ALLOWED if not any(_covers(e, p) for p in diff)]
+    assert_matches(deep_merge(defaults, release.values), defaults, ALLOWED)
     # the chart's default secret data (a placeholder username) is gone, as Helm's null removes it
     assert deep_merge(defaults, release.values)["connectorSecret"] == {}
 
 
 @pytest.mark.needs_shared
-@without_shared
-def test_endpoint_is_what_the_charts_default_to_and_what_upstream_renders() -> None:
+def test_endpoint_is_what_the_charts_default_to_and_what_upstream_renders(shared_reference: Path) -> None:
     spec = get_preset("eks-hybrid")
     assert spec.namespace == "flyte"
-    binary = load(REFERENCE / "charts" / "flyte-binary" / "values.yaml")
-    core = load(REFERENCE / "charts" / "flyte-core" / "values.yaml")
+    binary = load(shared_reference / "charts" / "flyte-binary" / "values.yaml")
+    core = load(shared_reference / "charts" / "flyte-core" / "values.yaml")
     assert (
         connector.connector_endpoint(spec)
         == binary["configuration"]["connectorService"]["defaultConnector"]["endpoint"]
     )
     plugin = core["flyteconnector"]["plugin_config"]["plugins"]["connector-service"]["defaultConnector"]
     assert connector.connector_endpoint(spec) == plugin["endpoint"]
-    rendered = REFERENCE / "deployment" / "connector" / "flyte_connector_helm_generated.yaml"
+    rendered = shared_reference / "deployment" / "connector" / "flyte_connector_helm_generated.yaml"
     docs = [d for d in yaml.safe_load_all(rendered.read_text(encoding="utf-8")) if d]
     (service,) = [d for d in docs if d["kind"] == "Service"]
     assert service["metadata"]["name"] == connector.CONNECTOR_SERVICE

@@ -9,6 +9,7 @@ spelling, never meaning; each is explained where it is defined. Upstream's rende
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +17,13 @@ import pytest
 import yaml
 
 from flytekit_deploy.charts import flyte_binary
-from flytekit_deploy.charts.common import deep_merge, walk_leaves
+from flytekit_deploy.charts.common import deep_merge
 from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import DeploymentSpec
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REFERENCE = SHARED / "reference" / "flyte-v1.16.8"
-CHART = REFERENCE / "charts" / "flyte-binary"
+from .upstream import ABSENT, Allowed, allow, assert_matches
 
-pytestmark = [
-    pytest.mark.needs_shared,
-    pytest.mark.skipif(
-        not CHART.is_dir(),
-        reason=f"upstream reference data not found at {REFERENCE} (../shared exists only beside the workplace clone)",
-    ),
-]
+pytestmark = pytest.mark.needs_shared
 
 # ---- the inputs upstream's files were written with --------------------------------------------------------------
 
@@ -80,52 +73,122 @@ GKE_INPUTS: dict[str, Any] = {
     "ingress": {"controller": "none", "host": None, "tls": {"mode": "none", "cluster_issuer": None}},
 }
 
-# ---- what may differ, and why -----------------------------------------------------------------------------------
+# ---- what may differ, and why: one entry per leaf, both values pinned ---------------------------------------------
 
 SECRETS_BY_REFERENCE = "the DB password comes from an existing Secret (passwordPath + a mounted volume), never inline"
+DB_PASSWORD_INLINE = "upstream writes <DB_PASSWORD> inline; " + SECRETS_BY_REFERENCE
+GKE_PASSWORD = "upstream leaves the password empty (Cloud SQL would refuse the login); " + SECRETS_BY_REFERENCE
 AUTH_OFF = "auth is off (enabled: false): the chart reads these only when it is on; secrets would not be inline anyway"
 INLINE_TASKS = (
     "upstream repeats the chart's enabled_plugins.tasks in inline (same plugins, spelled K8S-ARRAY and as a list); "
     "the chart already configures them"
 )
+ALB_APP_ROOT = (
+    "upstream's ALB actions.app-root annotation is inert: no path of the chart's Ingress uses the action (see the "
+    "rendered Ingress), so the ALB ignores it"
+)
+AUTH_ON = (
+    "upstream's 'production' file is the starter with another dbname and auth off; the spec refuses a production "
+    "profile without auth, so the preset turns OIDC on"
+)
+OIDC_SECRET = (
+    "upstream writes <IDP_CLIENT_SECRET> inline; it comes from the Secret named by clientSecretsExternalSecretRef"
+)
+INTERNAL_SECRET = "upstream writes <CC_PASSWD> inline; same Secret"
+INTERNAL_HASH = (
+    "upstream writes the hash inline; it arrives as a config file of the same Secret through inlineSecretRef"
+)
+SECRET_REF = "the Secret holding both client secrets"
+INLINE_SECRET_REF = "the Secret's config file with the bcrypt hash of the internal client"
+LOGIN_SCOPES = "the login scopes of the spec (auth.user_scopes), which the chart has no key for"
+LOG_LEVEL = "upstream logs at debug (5) everywhere; the production profile logs at info (4)"
+RBAC_EXTRA = (
+    "the chart's own ClusterRole already grants create/get/patch on serviceaccounts (checked against the rendered "
+    "ClusterRole below)"
+)
 
-EKS_STARTER_ALLOWED: dict[str, str] = {
-    "configuration.database.password": "upstream writes <DB_PASSWORD> inline; " + SECRETS_BY_REFERENCE,
-    "configuration.database.passwordPath": SECRETS_BY_REFERENCE,
-    "deployment.extraVolumes": SECRETS_BY_REFERENCE,
-    "deployment.extraVolumeMounts": SECRETS_BY_REFERENCE,
-    "configuration.auth.oidc": AUTH_OFF,
-    "configuration.auth.internal": AUTH_OFF,
-    "configuration.auth.authorizedUris": AUTH_OFF,
-    "configuration.inline.tasks": INLINE_TASKS,
-    "ingress.httpAnnotations": "upstream's ALB actions.app-root annotation is inert: no path of the chart's Ingress "
-    "uses the action (see the rendered Ingress), so the ALB ignores it",
-}
+_DB_VOLUMES = [
+    allow(
+        "deployment.extraVolumeMounts",
+        [{"name": "db-password", "mountPath": "/etc/db", "readOnly": True}],
+        [],
+        SECRETS_BY_REFERENCE,
+    ),
+    allow(
+        "deployment.extraVolumes",
+        [
+            {
+                "name": "db-password",
+                "secret": {"secretName": "db-pass", "items": [{"key": "pass.txt", "path": "pass.txt"}]},
+            }
+        ],
+        [],
+        SECRETS_BY_REFERENCE,
+    ),
+]
+_INLINE_TASKS = [
+    allow(
+        "configuration.inline.tasks.task-plugins.default-for-task-types",
+        ABSENT,
+        [{"container": "container"}, {"container_array": "K8S-ARRAY"}],
+        INLINE_TASKS,
+    ),
+    allow(
+        "configuration.inline.tasks.task-plugins.enabled-plugins",
+        ABSENT,
+        ["container", "sidecar", "K8S-ARRAY", "connector-service", "echo"],
+        INLINE_TASKS,
+    ),
+]
+_EKS_DATABASE_AND_ALB = [
+    allow("configuration.database.password", "", "<DB_PASSWORD>", DB_PASSWORD_INLINE),
+    allow("configuration.database.passwordPath", "/etc/db/pass.txt", "", SECRETS_BY_REFERENCE),
+    allow("ingress.httpAnnotations", {}, ABSENT, ALB_APP_ROOT),
+    allow(
+        ("ingress", "httpAnnotations", "alb.ingress.kubernetes.io/actions.app-root"),
+        ABSENT,
+        '{"Type": "redirect", "RedirectConfig": {"Path": "/console", "StatusCode": "HTTP_302"}}',
+        ALB_APP_ROOT,
+    ),
+]
 
-EKS_PRODUCTION_ALLOWED: dict[str, str] = {
-    **{k: v for k, v in EKS_STARTER_ALLOWED.items() if not k.startswith("configuration.auth.")},
-    "configuration.auth.enabled": "upstream's 'production' file is the starter with another dbname and auth off; "
-    "the spec refuses a production profile without auth, so the preset turns OIDC on",
-    "configuration.auth.oidc.clientSecret": "upstream writes <IDP_CLIENT_SECRET> inline; it comes from the Secret "
-    "named by clientSecretsExternalSecretRef",
-    "configuration.auth.internal.clientSecret": "upstream writes <CC_PASSWD> inline; same Secret",
-    "configuration.auth.internal.clientSecretHash": "upstream writes the hash inline; it arrives as a config file of "
-    "the same Secret through inlineSecretRef",
-    "configuration.auth.clientSecretsExternalSecretRef": "the Secret holding both client secrets",
-    "configuration.inlineSecretRef": "the Secret's config file with the bcrypt hash of the internal client",
-    "configuration.inline.auth": "the login scopes of the spec (auth.user_scopes), which the chart has no key for",
-    "configuration.logging.level": "upstream logs at debug (5) everywhere; the production profile logs at info (4)",
-}
+EKS_STARTER_ALLOWED: list[Allowed] = [
+    *_DB_VOLUMES,
+    *_INLINE_TASKS,
+    *_EKS_DATABASE_AND_ALB,
+    allow("configuration.auth.authorizedUris", [], ["https://flyte.company.com"], AUTH_OFF),
+    allow("configuration.auth.internal.clientSecret", "", "<CC_PASSWD>", AUTH_OFF),
+    allow("configuration.auth.internal.clientSecretHash", "", "<HASHED_CC_PASSWD>", AUTH_OFF),
+    allow("configuration.auth.oidc.baseUrl", "", "<YOUR_IDP_BASE_URL>", AUTH_OFF),
+    allow("configuration.auth.oidc.clientId", "", "<IDP_CLIENT_ID>", AUTH_OFF),
+    allow("configuration.auth.oidc.clientSecret", "", "<IDP_CLIENT_SECRET>", AUTH_OFF),
+]
 
-GKE_STARTER_ALLOWED: dict[str, str] = {
-    "configuration.database.passwordPath": "upstream leaves the password empty (Cloud SQL would refuse the login); "
-    + SECRETS_BY_REFERENCE,
-    "deployment.extraVolumes": SECRETS_BY_REFERENCE,
-    "deployment.extraVolumeMounts": SECRETS_BY_REFERENCE,
-    "configuration.inline.tasks": INLINE_TASKS,
-    "rbac.extraRules": "the chart's own ClusterRole already grants create/get/patch on serviceaccounts (checked "
-    "against the rendered ClusterRole below)",
-}
+EKS_PRODUCTION_ALLOWED: list[Allowed] = [
+    *_DB_VOLUMES,
+    *_INLINE_TASKS,
+    *_EKS_DATABASE_AND_ALB,
+    allow("configuration.auth.enabled", True, False, AUTH_ON),
+    allow("configuration.auth.oidc.clientSecret", "", "<IDP_CLIENT_SECRET>", OIDC_SECRET),
+    allow("configuration.auth.internal.clientSecret", "", "<CC_PASSWD>", INTERNAL_SECRET),
+    allow("configuration.auth.internal.clientSecretHash", "", "<HASHED_CC_PASSWD>", INTERNAL_HASH),
+    allow("configuration.auth.clientSecretsExternalSecretRef", "flyte-secret-auth", "", SECRET_REF),
+    allow("configuration.inlineSecretRef", "flyte-secret-auth", "", INLINE_SECRET_REF),
+    allow("configuration.inline.auth.userAuth.openId.scopes", ["openid", "profile"], ABSENT, LOGIN_SCOPES),
+    allow("configuration.logging.level", 4, 5, LOG_LEVEL),
+]
+
+GKE_STARTER_ALLOWED: list[Allowed] = [
+    *_DB_VOLUMES,
+    *_INLINE_TASKS,
+    allow("configuration.database.passwordPath", "/etc/db/pass.txt", "", GKE_PASSWORD),
+    allow(
+        "rbac.extraRules",
+        [],
+        [{"apiGroups": [""], "resources": ["serviceaccounts"], "verbs": ["create", "get", "patch"]}],
+        RBAC_EXTRA,
+    ),
+]
 
 # ---- normalisation: spelling, not meaning -----------------------------------------------------------------------
 
@@ -145,7 +208,7 @@ def _lift(items: Any) -> Any:
 
 
 def meaning(values: dict[str, Any], placeholders: dict[str, str] | None = None) -> dict[str, Any]:
-    """Flat ``path -> value`` of values as Flyte reads them.
+    """Values as Flyte reads them.
 
     - customData lists become the maps they are loaded as (the order of one-key maps carries nothing);
     - cluster resource templates are compared as the YAML documents they are, not as text;
@@ -168,36 +231,7 @@ def meaning(values: dict[str, Any], placeholders: dict[str, str] | None = None) 
             for theirs, ours in (placeholders or {}).items():
                 uri = uri.replace(theirs, ours)
             plugins[plugin]["templateUri"] = uri
-    return dict(walk_leaves(values))
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """``path -> (ours, theirs)`` wherever the two differ, a path present on one side only included."""
-    missing = _Absent()
-    return {
-        path: (ours.get(path, missing), theirs.get(path, missing))
-        for path in sorted(set(ours) | set(theirs))
-        if ours.get(path, missing) != theirs.get(path, missing)
-    }
-
-
-def _covers(entry: str, path: str) -> bool:
-    return path == entry or path.startswith(entry + ".") or path.startswith(entry + "[")
-
-
-def assert_equivalent(ours: dict[str, Any], theirs: dict[str, Any], allowed: dict[str, str]) -> None:
-    """Every difference is allow-listed, and every allow-list entry still matches a difference (no stale excuses)."""
-    diff = differences(ours, theirs)
-    unexplained = {p: d for p, d in diff.items() if not any(_covers(entry, p) for entry in allowed)}
-    assert not unexplained, "differences without a reason:\n" + "\n".join(f"  {p}: {d}" for p, d in unexplained.items())
-    stale = [entry for entry in allowed if not any(_covers(entry, p) for p in diff)]
-    assert not stale, f"allow-list entries that no longer differ: {stale}"
-    assert all(reason.strip() for reason in allowed.values())
+    return values
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -220,8 +254,13 @@ def emitted(spec: DeploymentSpec) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def chart_defaults() -> dict[str, Any]:
-    return load(CHART / "values.yaml")
+def chart(shared_reference: Path) -> Path:
+    return shared_reference / "charts" / "flyte-binary"
+
+
+@pytest.fixture(scope="module")
+def chart_defaults(chart: Path) -> dict[str, Any]:
+    return load(chart / "values.yaml")
 
 
 CASES = [
@@ -239,21 +278,23 @@ CASES = [
 
 @pytest.mark.parametrize(("preset", "upstream", "inputs", "allowed", "placeholders"), CASES, ids=[c[0] for c in CASES])
 def test_preset_means_what_upstream_means(
+    chart: Path,
     chart_defaults: dict[str, Any],
     preset: str,
     upstream: str,
     inputs: tuple[dict[str, Any], ...],
-    allowed: dict[str, str],
+    allowed: list[Allowed],
     placeholders: dict[str, str],
 ) -> None:
     ours = meaning(deep_merge(chart_defaults, emitted(fed(preset, *inputs))))
-    theirs = meaning(deep_merge(chart_defaults, load(CHART / upstream)), placeholders)
-    assert_equivalent(ours, theirs, allowed)
+    theirs = meaning(deep_merge(chart_defaults, load(chart / upstream)), placeholders)
+    assert_matches(ours, theirs, allowed)
 
 
 def test_allow_lists_stay_small() -> None:
+    """Few kinds of difference per starter, however many leaves each kind touches."""
     for _, _, _, allowed, _ in CASES:
-        assert len(allowed) <= 15
+        assert len({entry.reason for entry in allowed}) <= 12
 
 
 def test_fed_specs_are_the_presets_with_inputs_only() -> None:
@@ -274,9 +315,18 @@ def test_fed_specs_are_the_presets_with_inputs_only() -> None:
 # ---- against upstream's rendered manifests ----------------------------------------------------------------------
 
 
-def rendered(name: str) -> list[dict[str, Any]]:
-    path = REFERENCE / "rendered" / "flyte-binary" / f"{name}_helm_generated.yaml"
-    return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+Rendered = Callable[[str], list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def rendered(shared_reference: Path) -> Rendered:
+    """Upstream's rendered manifests of a starter, by name."""
+
+    def documents(name: str) -> list[dict[str, Any]]:
+        path = shared_reference / "rendered" / "flyte-binary" / f"{name}_helm_generated.yaml"
+        return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+
+    return documents
 
 
 def find(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:
@@ -288,7 +338,7 @@ def find(docs: list[dict[str, Any]], kind: str, suffix: str) -> dict[str, Any]:
     ("name", "inputs"), [("eks-starter", (COMMON_INPUTS, EKS_INPUTS)), ("gke-starter", (COMMON_INPUTS, GKE_INPUTS))]
 )
 def test_cluster_resource_templates_match_the_rendered_config_map(
-    name: str, inputs: tuple[dict[str, Any], ...]
+    rendered: Rendered, name: str, inputs: tuple[dict[str, Any], ...]
 ) -> None:
     data = find(rendered(name), "ConfigMap", "-cluster-resource-templates")["data"]
     ours = emitted(fed(name, *inputs))["clusterResourceTemplates"]["inline"]
@@ -297,7 +347,7 @@ def test_cluster_resource_templates_match_the_rendered_config_map(
     assert "'{{ namespace }}'" in ours["001_namespace.yaml"]
 
 
-def test_inline_config_matches_the_rendered_config_map_but_the_redundant_tasks() -> None:
+def test_inline_config_matches_the_rendered_config_map_but_the_redundant_tasks(rendered: Rendered) -> None:
     config = find(rendered("eks-starter"), "ConfigMap", "-config")["data"]
     theirs = yaml.safe_load(config["100-inline-config.yaml"])
     theirs.pop("tasks")  # INLINE_TASKS: 001-plugins.yaml already holds the same plugins
@@ -310,7 +360,7 @@ def test_inline_config_matches_the_rendered_config_map_but_the_redundant_tasks()
     assert "connector-service" in plugins["tasks"]["task-plugins"]["enabled-plugins"]
 
 
-def test_log_link_reaches_the_config_map_raw() -> None:
+def test_log_link_reaches_the_config_map_raw(rendered: Rendered) -> None:
     config = find(rendered("eks-starter"), "ConfigMap", "-config")["data"]
     logs = yaml.safe_load(config["001-plugins.yaml"])["plugins"]["logs"]
     ours = emitted(fed("eks-starter", COMMON_INPUTS, EKS_INPUTS))["configuration"]["logging"]["plugins"]
@@ -318,16 +368,16 @@ def test_log_link_reaches_the_config_map_raw() -> None:
     assert "{{ .podName }}" in logs["cloudwatch-template-uri"]
 
 
-def test_service_account_annotation_matches_the_rendered_one() -> None:
+def test_service_account_annotation_matches_the_rendered_one(rendered: Rendered) -> None:
     account = find(rendered("eks-starter"), "ServiceAccount", "-flyte-binary")
     ours = emitted(fed("eks-starter", COMMON_INPUTS, EKS_INPUTS))["serviceAccount"]["annotations"]
     assert ours == account["metadata"]["annotations"]
 
 
-def test_rendered_cluster_role_already_grants_upstream_extra_rules() -> None:
+def test_rendered_cluster_role_already_grants_upstream_extra_rules(rendered: Rendered, chart: Path) -> None:
     """Why rbac.extraRules of gke-starter is allow-listed: the base rules cover every verb it adds."""
     rules = find(rendered("gke-starter"), "ClusterRole", "-cluster-role")["rules"]
-    extra = load(CHART / "gke-starter.yaml")["rbac"]["extraRules"]
+    extra = load(chart / "gke-starter.yaml")["rbac"]["extraRules"]
     base = rules[: len(rules) - len(extra)]
     for rule in extra:
         assert any(
@@ -338,7 +388,7 @@ def test_rendered_cluster_role_already_grants_upstream_extra_rules() -> None:
         ), rule
 
 
-def test_rendered_alb_ingress_never_uses_the_app_root_action() -> None:
+def test_rendered_alb_ingress_never_uses_the_app_root_action(rendered: Rendered) -> None:
     """Why ingress.httpAnnotations of the EKS starters is allow-listed."""
     http = find(rendered("eks-starter"), "Ingress", "-http")
     backends = [p["backend"]["service"]["name"] for rule in http["spec"]["rules"] for p in rule["http"]["paths"]]
@@ -346,7 +396,7 @@ def test_rendered_alb_ingress_never_uses_the_app_root_action() -> None:
     assert "alb.ingress.kubernetes.io/actions.app-root" in http["metadata"]["annotations"]
 
 
-def test_rendered_starters_have_two_ingresses() -> None:
+def test_rendered_starters_have_two_ingresses(rendered: Rendered) -> None:
     """separateGrpcIngress exists in flyte-binary v1.16.8 (default true): gRPC gets its own Ingress."""
     kinds = [(d["kind"], d["metadata"]["name"]) for d in rendered("eks-starter") if d["kind"] == "Ingress"]
     assert sorted(name.rsplit("-", 1)[1] for _, name in kinds) == ["grpc", "http"]

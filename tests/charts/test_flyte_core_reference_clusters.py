@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from flytekit_deploy.charts.flyte_core import emit
 
-from .flyte_core_upstream import _EKS_ALLOWED, NEEDS_REFERENCE, _compare, _only
+from . import flyte_core_allowed as allowed
+from .flyte_core_upstream import compare, only
 from .flyte_core_upstream_inputs import EKS_INPUTS, fed
 
-pytestmark = NEEDS_REFERENCE
+pytestmark = pytest.mark.needs_shared
 
 
-def test_eks_control_plane_matches_values_controlplane() -> None:
+def test_eks_control_plane_matches_values_controlplane(shared_reference: Path) -> None:
     releases = emit(fed("eks-multicluster", EKS_INPUTS))
-    (control,) = _only(releases, "control-plane")
-    allowed = [*_EKS_ALLOWED, "configmap.clusters", "flyteadmin.additionalVolume*"]
-    _compare(control, ["values-eks.yaml", "values-controlplane.yaml"], allowed)
+    (control,) = only(releases, "control-plane")
+    entries = [*allowed.COMMON, *allowed.EKS, *allowed.CONTROL_PLANE]
+    compare(shared_reference, control, ["values-eks.yaml", "values-controlplane.yaml"], entries)
 
 
-def test_eks_data_planes_match_values_dataplane() -> None:
+def test_eks_data_planes_match_values_dataplane(shared_reference: Path) -> None:
     releases = emit(fed("eks-multicluster", EKS_INPUTS))
-    planes = _only(releases, "data-plane")
+    planes = only(releases, "data-plane")
     assert [p.cluster for p in planes] == ["dataplane-1", "dataplane-2"]
-    allowed = [
-        *_EKS_ALLOWED,
-        "flytescheduler.enabled",
-        "common.ingress.enabled",
-        "configmap.admin.admin.endpoint",
-        "configmap.admin.admin.insecure",
-        "configmap.catalog.catalog-cache",
-        "flytepropeller.clusterName",
-    ]
-    for plane in planes:
-        _compare(plane, ["values-eks.yaml", "values-dataplane.yaml"], allowed)
+    for plane, own in zip(planes, (allowed.DATA_PLANE_1, allowed.DATA_PLANE_2), strict=True):
+        entries = [*allowed.COMMON, *allowed.EKS, *allowed.DATA_PLANES, *own]
+        compare(shared_reference, plane, ["values-eks.yaml", "values-dataplane.yaml"], entries)

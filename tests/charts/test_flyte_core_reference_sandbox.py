@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from flytekit_deploy.charts.common import deep_merge
 from flytekit_deploy.charts.flyte_core import emit
 
-from .flyte_core_upstream import NEEDS_REFERENCE, REFERENCE, _compare, _differences, _load, _only
+from . import flyte_core_allowed as allowed
+from .flyte_core_upstream import compare, load, only
 from .flyte_core_upstream_inputs import SANDBOX_INPUTS, fed
+from .upstream import assert_matches
 
-pytestmark = NEEDS_REFERENCE
-
-
-def test_sandbox_core_matches_values_sandbox() -> None:
-    releases = emit(fed("sandbox-core", SANDBOX_INPUTS))
-    (release,) = _only(releases, "all-in-one")
-    allowed = [
-        "db.*.database.options",
-        "configmap.task_logs.plugins.k8s-array",
-        "configmap.task_resource_defaults",
-        "configmap.k8s.plugins.k8s.default-memory",
-        "redis",
-        "common.ingress.host",
-        "common.ingress.webpackHMR",
-        "flyteconsole.ga",
-        "flyteadmin.service.annotations",
-    ]
-    _compare(release, ["values-sandbox.yaml"], allowed)
+pytestmark = pytest.mark.needs_shared
 
 
-def test_sandbox_core_deps_match_flyte_deps_values_sandbox() -> None:
-    (deps,) = _only(emit(fed("sandbox-core", SANDBOX_INPUTS)), "dependencies")
-    deps_chart = REFERENCE / "charts" / "flyte-deps"
-    chart = _load(deps_chart / "values.yaml")
-    expected = deep_merge(chart, _load(deps_chart / "values-sandbox.yaml"))
-    actual = deep_merge(chart, deps.values)
-    assert list(_differences(actual, expected)) == []
+def test_sandbox_core_matches_values_sandbox(shared_reference: Path) -> None:
+    (release,) = only(emit(fed("sandbox-core", SANDBOX_INPUTS)), "all-in-one")
+    compare(shared_reference, release, ["values-sandbox.yaml"], allowed.SANDBOX)
+
+
+def test_sandbox_core_deps_match_flyte_deps_values_sandbox(shared_reference: Path) -> None:
+    (deps,) = only(emit(fed("sandbox-core", SANDBOX_INPUTS)), "dependencies")
+    deps_chart = shared_reference / "charts" / "flyte-deps"
+    chart = load(deps_chart / "values.yaml")
+    expected = deep_merge(chart, load(deps_chart / "values-sandbox.yaml"))
+    assert_matches(deep_merge(chart, deps.values), expected, [])

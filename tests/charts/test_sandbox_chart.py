@@ -16,21 +16,52 @@ from flytekit_deploy.charts.values_yaml import values_to_yaml
 from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import ChartName, DeploymentSpec
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REFERENCE = SHARED / "reference" / "flyte-v1.16.8"
-CHARTS = REFERENCE / "charts"
-without_shared = pytest.mark.skipif(
-    not (CHARTS / "flyte-sandbox").is_dir(),
-    reason=f"upstream reference data not found at {REFERENCE} (../shared exists only beside the workplace clone)",
-)
+from .upstream import ABSENT, Allowed, allow, assert_matches
 
 IMAGES = "upstream's `sandbox` tags with pullPolicy Never exist only in flytectl demo's k3s image; published images"
-ALLOWED: dict[str, str] = {
-    **{path: IMAGES for path in sandbox.PUBLISHED_IMAGES},
-    "flyte-binary.deployment.image": IMAGES + " (the released flyte-binary-release at the chart version)",
-    "flyte-binary.configuration.database.dbname": "the spec names FlyteAdmin's database flyteadmin; the chart's "
-    "default is flyte. flyteadmin creates the database on first start either way",
-}
+BINARY_IMAGE = IMAGES + " (the released flyte-binary-release at the chart version)"
+DBNAME = (
+    "the spec names FlyteAdmin's database flyteadmin; the chart's default is flyte. flyteadmin creates the database "
+    "on first start either way"
+)
+
+
+def _image(path: str, repository: str | None, tag: str, registry: str | None = None) -> list[Allowed]:
+    """A published image replacing a `sandbox` tag: pull policy and tag always, repository/registry when upstream
+    leaves them to the subchart (ABSENT) or names the k3s-only one."""
+    entries = [
+        allow(f"{path}.pullPolicy", "IfNotPresent", "Never", IMAGES),
+        allow(f"{path}.tag", tag, "sandbox", IMAGES),
+    ]
+    if repository is not None:
+        entries.append(allow(f"{path}.repository", repository, ABSENT, IMAGES))
+    if registry is not None:
+        entries.append(allow(f"{path}.registry", registry, ABSENT, IMAGES))
+    return entries
+
+
+ALLOWED: list[Allowed] = [
+    *_image("docker-registry.image", "registry", "2.8.1"),
+    *_image("kubernetes-dashboard.image", "kubernetesui/dashboard", "v2.7.0"),
+    *_image("minio.image", "bitnamilegacy/minio", "2023.7.18-debian-11-r0", "docker.io"),
+    *_image("minio.volumePermissions.image", "bitnamilegacy/os-shell", "11-debian-11-r91", "docker.io"),
+    *_image("postgresql.image", "bitnamilegacy/postgresql", "15.4.0-debian-11-r45", "docker.io"),
+    *_image("postgresql.volumePermissions.image", "bitnamilegacy/os-shell", "11-debian-11-r91", "docker.io"),
+    *_image("sandbox.buildkit.image", None, "buildx-stable-1"),
+    *_image("sandbox.proxy.image", None, "v1.23-latest"),
+    allow("flyte-binary.deployment.image.pullPolicy", "IfNotPresent", "Never", BINARY_IMAGE),
+    allow(
+        "flyte-binary.deployment.image.repository",
+        "cr.flyte.org/flyteorg/flyte-binary-release",
+        "flyte-binary",
+        BINARY_IMAGE,
+    ),
+    allow("flyte-binary.deployment.image.tag", "v1.16.8", "sandbox", BINARY_IMAGE),
+    allow("flyte-binary.deployment.waitForDB.image.pullPolicy", "IfNotPresent", "Never", IMAGES),
+    allow("flyte-binary.deployment.waitForDB.image.repository", "postgres", "bitnami/postgresql", IMAGES),
+    allow("flyte-binary.deployment.waitForDB.image.tag", "15-alpine", "sandbox", IMAGES),
+    allow("flyte-binary.configuration.database.dbname", "flyteadmin", "flyte", DBNAME),
+]
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -49,35 +80,37 @@ def _go(text: str) -> str:
     return re.sub(r"\{\{\s*(.*?)\s*\}\}", lambda m: "{{ " + m.group(1) + " }}", text)
 
 
+def _spelling(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _spelling(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_spelling(value) for value in node]
+    return _go(node) if isinstance(node, str) else node
+
+
 def meaning(values: dict[str, Any], binary_defaults: dict[str, Any]) -> dict[str, Any]:
-    """Flat values as the sandbox chart sees them, its flyte-binary subchart's defaults layered underneath."""
+    """Values as the sandbox chart sees them, its flyte-binary subchart's defaults layered underneath."""
     values = deep_merge(values, {"flyte-binary": deep_merge(binary_defaults, values["flyte-binary"])})
-    return {path: _go(v) if isinstance(v, str) else v for path, v in walk_leaves(values)}
+    spelled: dict[str, Any] = _spelling(values)
+    return spelled
 
 
-def _covers(entry: str, path: str) -> bool:
-    return path == entry or path.startswith(entry + ".") or path.startswith(entry + "[")
+@pytest.fixture(scope="module")
+def charts(shared_reference: Path) -> Path:
+    return shared_reference / "charts"
 
 
 @pytest.mark.needs_shared
-@without_shared
-def test_preset_reproduces_the_chart_defaults_but_the_images() -> None:
-    defaults = load(CHARTS / "flyte-sandbox" / "values.yaml")
-    binary = load(CHARTS / "flyte-binary" / "values.yaml")
+def test_preset_reproduces_the_chart_defaults_but_the_images(charts: Path) -> None:
+    defaults = load(charts / "flyte-sandbox" / "values.yaml")
+    binary = load(charts / "flyte-binary" / "values.yaml")
     ours = meaning(deep_merge(defaults, values_of(get_preset("sandbox"))), binary)
-    theirs = meaning(defaults, binary)
-    absent = object()
-    diff = {p for p in set(ours) | set(theirs) if ours.get(p, absent) != theirs.get(p, absent)}
-    unexplained = sorted(p for p in diff if not any(_covers(entry, p) for entry in ALLOWED))
-    assert not unexplained, unexplained
-    stale = [entry for entry in ALLOWED if not any(_covers(entry, p) for p in diff)]
-    assert not stale, stale
+    assert_matches(ours, meaning(defaults, binary), ALLOWED)
 
 
 @pytest.mark.needs_shared
-@without_shared
-def test_every_sandbox_tag_of_upstream_is_replaced() -> None:
-    defaults = load(CHARTS / "flyte-sandbox" / "values.yaml")
+def test_every_sandbox_tag_of_upstream_is_replaced(charts: Path) -> None:
+    defaults = load(charts / "flyte-sandbox" / "values.yaml")
     sandboxed = {path.rsplit(".", 1)[0] for path, value in walk_leaves(defaults) if value in ("sandbox", "Never")}
     assert sandboxed == set(sandbox.PUBLISHED_IMAGES) | {"flyte-binary.deployment.image"}
     merged = deep_merge(defaults, values_of(get_preset("sandbox")))
@@ -86,10 +119,9 @@ def test_every_sandbox_tag_of_upstream_is_replaced() -> None:
 
 
 @pytest.mark.needs_shared
-@without_shared
-def test_bitnami_charts_are_the_pinned_major_versions() -> None:
+def test_bitnami_charts_are_the_pinned_major_versions(charts: Path) -> None:
     """The published tags are Debian 11 builds of the 12.x chart line flyte-sandbox pins (Chart.lock)."""
-    lock = {d["name"]: d["version"] for d in load(CHARTS / "flyte-sandbox" / "Chart.lock")["dependencies"]}
+    lock = {d["name"]: d["version"] for d in load(charts / "flyte-sandbox" / "Chart.lock")["dependencies"]}
     assert lock["minio"].startswith("12.") and lock["postgresql"].startswith("12.")
     for path in ("minio.image", "postgresql.image"):
         image = sandbox.PUBLISHED_IMAGES[path]

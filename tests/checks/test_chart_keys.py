@@ -195,11 +195,3 @@ def test_upstream_files_check_as_expected(shared_reference: Path) -> None:
         f for f in check_values_file(charts / "flyte-core" / "values-eks.yaml", "flyte-core") if "standalone" in f.path
     ]
     assert standalone.fix == "did you mean `cluster_resource_manager.standaloneDeployment`?"
-
-
-def test_docstring_examples() -> None:
-    import doctest
-
-    from flytekit_deploy.checks import chart_keys
-
-    assert doctest.testmod(chart_keys).failed == 0

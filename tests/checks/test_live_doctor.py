@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
 from flytekit_deploy.checks import live_doctor
@@ -55,7 +53,6 @@ def test_secret_env_var_names() -> None:
     assert secret_env_var(SecretRef(name="flyte-sandbox-minio", key="root-password")) == (
         "FLYTE_SANDBOX_MINIO_ROOT_PASSWORD"
     )
-    assert doctest.testmod(live_doctor).failed == 0
 
 
 @pytest.mark.live

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from flytekit_deploy.cli import main
+from flytekit_deploy.cli.diagram import register
 from flytekit_deploy.diagrams import diagram
-from flytekit_deploy.diagrams.commands import register
 from flytekit_deploy.errors import OutputConflictError, SpecError, UserInputError
 from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import dump_spec

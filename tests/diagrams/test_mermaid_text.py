@@ -79,6 +79,7 @@ def mermaid_svg(text: str) -> str:
     return svg
 
 
+@pytest.mark.slow  # real mermaid, about a second per text
 @pytest.mark.parametrize("key", list(TEXTS))
 def test_real_mermaid_parses_every_emitted_text(key: str) -> None:
     svg = mermaid_svg(TEXTS[key])
@@ -91,6 +92,7 @@ def test_preset_views_are_only_retitled_presets() -> None:
         assert ours == _TITLE.sub("", diagram("this-deployment", get_preset(preset)).mermaid)
 
 
+@pytest.mark.slow  # real mermaid
 def test_hostile_labels_are_shown_as_text_never_as_markup() -> None:
     text = TEXTS["hostile-graph"]
     body = text.split("---\n", 2)[2]

@@ -167,7 +167,7 @@ def test_offer_download_rejects_paths(name: str) -> None:
 
 # --- CLI and server --------------------------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
-    from flytekit_deploy.wiki.commands import register
+    from flytekit_deploy.cli.wiki import register
 
     parser = argparse.ArgumentParser(prog="flytekit-deploy")
     register(parser.add_subparsers(dest="command"))
@@ -177,11 +177,11 @@ def _parser() -> argparse.ArgumentParser:
 def test_commands_parse_build_and_serve() -> None:
     args = _parser().parse_args(["wiki", "build", "-o", "out", "--notebooks", "nb", "--jobs", "3", "--force"])
     assert (args.output, args.notebooks, args.jobs, args.force, args.rerun) == (Path("out"), Path("nb"), 3, True, False)
-    assert args.handler.__name__ == "_build"
+    assert args.handler.__name__ == "build"
     defaults = _parser().parse_args(["wiki", "build"])
     assert (defaults.output, defaults.notebooks, defaults.jobs) == (Path("docs/_build/site"), Path("notebooks"), 2)
     serve = _parser().parse_args(["wiki", "serve", "-d", "site", "--port", "8123"])
-    assert (serve.directory, serve.port, serve.handler.__name__) == (Path("site"), 8123, "_serve")
+    assert (serve.directory, serve.port, serve.handler.__name__) == (Path("site"), 8123, "serve")
     with pytest.raises(SystemExit):
         _parser().parse_args(["wiki", "build", "--jobs", "0"])
 
@@ -195,7 +195,7 @@ def test_build_handler_reports_missing_notebooks_as_user_input(tmp_path: Path) -
 
 def test_importing_commands_does_not_import_the_jupyter_stack() -> None:
     code = (
-        "import sys, json, flytekit_deploy.wiki.commands, flytekit_deploy.wiki\n"
+        "import sys, json, flytekit_deploy.cli, flytekit_deploy.wiki\n"
         "heavy = {'nbconvert', 'nbclient', 'ipywidgets', 'IPython', 'nbformat', 'mermaidx', 'bs4'}\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
     )
@@ -246,6 +246,7 @@ def test_local_files_are_copied_and_unknown_notebooks_warned(tmp_path: Path) -> 
     ]
 
 
+@pytest.mark.slow  # real mermaid
 def test_broken_mermaid_names_the_notebook_and_diagram(tmp_path: Path) -> None:
     pytest.importorskip("mermaidx")
     from flytekit_deploy.wiki import build_site
@@ -273,7 +274,11 @@ def test_a_kernel_that_never_answers_is_started_once_more(monkeypatch, tmp_path)
 
     monkeypatch.setattr(execute, "_run_once", flaky)
     task = execute.ExecutionTask(
-        notebook=tmp_path / "01-x.ipynb", key="k", kernel_name="python3", entry_dir=tmp_path / "e", downloads_dir=tmp_path
+        notebook=tmp_path / "01-x.ipynb",
+        key="k",
+        kernel_name="python3",
+        entry_dir=tmp_path / "e",
+        downloads_dir=tmp_path,
     )
     assert execute._run(task) == "executed"
     assert len(calls) == 2
@@ -289,7 +294,11 @@ def test_a_kernel_that_never_answers_twice_is_a_clear_error(monkeypatch, tmp_pat
 
     monkeypatch.setattr(execute, "_run_once", silent)
     task = execute.ExecutionTask(
-        notebook=tmp_path / "01-x.ipynb", key="k", kernel_name="python3", entry_dir=tmp_path / "e", downloads_dir=tmp_path
+        notebook=tmp_path / "01-x.ipynb",
+        key="k",
+        kernel_name="python3",
+        entry_dir=tmp_path / "e",
+        downloads_dir=tmp_path,
     )
     with pytest.raises(execute.NotebookError) as caught:
         execute._run(task)

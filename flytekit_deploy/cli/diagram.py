@@ -1,24 +1,27 @@
 """``flytekit-deploy diagram``: a view of a spec as mermaid, DOT or SVG, to a file or stdout.
 
-Registering imports nothing heavy: the views, the spec loader and graphviz load when the command runs.
+The views, the spec loader and graphviz load when the command runs, not when the parser is built.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ..cli import add_spec_argument
+from ..errors import Problem, UserInputError
+from .arguments import add_spec_argument, resolve_spec
+from .output import write_one
 
-__all__ = ["register", "run"]
+if TYPE_CHECKING:
+    from .arguments import Subparsers
 
-_FORMATS = ("mermaid", "dot", "svg")
+__all__ = ["register", "run", "FORMATS"]
+
+FORMATS = ("mermaid", "dot", "svg")
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``diagram`` sub-command to the CLI's ``argparse`` subparsers."""
+def register(subparsers: Subparsers) -> None:
+    """Add ``diagram``."""
     p = subparsers.add_parser(
         "diagram",
         help="draw a spec (or a named view) as mermaid, DOT or SVG",
@@ -27,7 +30,7 @@ def register(subparsers: Any) -> None:
     )
     add_spec_argument(p)
     p.add_argument("--view", default="this-deployment", help="which diagram (default: this-deployment)")
-    p.add_argument("--format", choices=_FORMATS, default="mermaid", help="output format (default: mermaid)")
+    p.add_argument("--format", choices=FORMATS, default="mermaid", help="output format (default: mermaid)")
     p.add_argument("--expand-data-planes", action="store_true", help="draw every data plane, even when there are many")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--force", action="store_true", help="replace FILE when it differs (kept as .bak)")
@@ -36,10 +39,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the view, load the spec, render, then write: bad input stops before any file is touched."""
-    from ..cli import resolve_spec
-    from ..errors import Problem, UserInputError
-    from ..fileio import write_files
-    from .views import VIEWS, diagram
+    from ..diagrams.views import VIEWS, diagram
 
     view = VIEWS.get(args.view)
     if view is None:
@@ -56,10 +56,7 @@ def run(args: argparse.Namespace) -> int:
         )
     spec = resolve_spec(args) if args.spec or args.preset else None  # a bad spec file raises SpecError here
     text = diagram(view.name, spec, expand_data_planes=args.expand_data_planes).render(args.format)
-    if args.output:
-        target = Path(args.output)
-        write_files(target.parent, {target.name: text}, force=args.force)
+    target = write_one(args.output, text, force=args.force)
+    if target is not None:
         print(f"wrote {target}")
-    else:
-        sys.stdout.write(text)
     return 0

@@ -1,0 +1,44 @@
+"""``flytekit-deploy doctor``: findings for a spec (static rules, chart keys, live probes with ``--live``).
+
+Exit codes follow :func:`~flytekit_deploy.checks.findings.exit_code`: 0 clean, 1 warnings, 3 errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from .arguments import add_format_argument, add_spec_argument, resolve_spec
+from .output import print_findings
+
+if TYPE_CHECKING:
+    from .arguments import Subparsers
+
+__all__ = ["register", "run"]
+
+_LIVE_OPTIONS = ("db_host", "db_port", "storage_endpoint")
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add ``doctor``."""
+    p = subparsers.add_parser(
+        "doctor", help="findings for a spec: static rules, chart keys of every release, live probes with --live"
+    )
+    add_spec_argument(p)
+    p.add_argument("--live", action="store_true", help="also probe the database and the buckets from this machine")
+    p.add_argument("--db-host", help="live: reach the database here instead (e.g. 127.0.0.1 with a port-forward)")
+    p.add_argument("--db-port", type=int, help="live: database port to use with --db-host")
+    p.add_argument("--storage-endpoint", help="live: reach the object store at this URL instead")
+    p.add_argument("--timeout", type=float, default=5.0, help="live: seconds per probe (default 5)")
+    add_format_argument(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the doctor on the spec and print its findings."""
+    from ..checks import doctor
+
+    spec = resolve_spec(args)
+    options: dict[str, Any] = {"timeout": args.timeout}
+    options.update({name: getattr(args, name) for name in _LIVE_OPTIONS if getattr(args, name) is not None})
+    return print_findings(doctor(spec, live=args.live, live_options=options), args.format)
