@@ -38,7 +38,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render, validate, print the findings; with text output, one progress line per render on stderr."""
-    from ..checks.render_plan import render_plan
+    from ..checks.render_named import render_named_charts
     from ..plan import build_plan
 
     def progress(filename: str, result: RenderResult) -> None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    findings = render_plan(
+    findings = render_named_charts(
         build_plan(resolve_spec(args)),
         args.chart,
         version=args.version,

@@ -165,7 +165,10 @@ def test_render_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_render_without_an_engine(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))  # no helm binary
+    from flytekit_deploy.checks import render as render_module
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no helm binary on PATH ...
+    monkeypatch.setattr(render_module, "find_helm", lambda: None)  # ... nor the packaged one
     chart = fake_flyte_binary(tmp_path, CONFIGMAP)
     code, _, err = run(capsys, "render", "--preset", "eks-starter", "--chart", str(chart), "--engine", "helm")
     assert code == 2 and "no Helm engine" in err and "pip install" in err

@@ -18,7 +18,7 @@ from ..plan import Plan
 from .findings import Finding, Severity
 from .render import RenderResult, render_chart, validate_manifests
 
-__all__ = ["chart_name", "render_plan"]
+__all__ = ["chart_name", "render_named_charts"]
 
 _PACKAGED = re.compile(r"^(?P<name>.+?)-v?\d+\.\d+")  # helm package names it NAME-VERSION.tgz
 
@@ -63,7 +63,7 @@ def chart_name(chart: str) -> str:
     )
 
 
-def render_plan(
+def render_named_charts(
     plan: Plan,
     charts: Sequence[str],
     *,
