@@ -3,3 +3,8 @@
 Every input is taken from the plan's rendered objects (:mod:`.flyte_config`, :mod:`.task_env`); the servers
 (:mod:`.servers`) stand in for the cloud. :func:`run_rehearsals` is the entry point for ``doctor --rehearse``.
 """
+
+from .endpoints import Endpoints
+from .run import REHEARSALS, rehearse_plans, run_rehearsals
+
+__all__ = ["Endpoints", "REHEARSALS", "rehearse_plans", "run_rehearsals"]

@@ -135,33 +135,57 @@ def client_findings(plan_file: str, server: AdminSide | None, client: Mapping[st
                          "route FlyteAdmin's gRPC service on the host the client config names"))  # fmt: skip
     for route in routes:
         if not insecure and not route.tls:
-            problems.append((f"flytekit dials {endpoint} with TLS (insecure: false) but Ingress {route.name} "
-                             f"({route.controller or 'unknown controller'}) serves it without TLS",
-                             "give the gRPC Ingress a TLS certificate (or set insecure: true only without an Ingress)"))
+            problems.append(
+                (
+                    f"flytekit dials {endpoint} with TLS (insecure: false) but Ingress {route.name} "
+                    f"({route.controller or 'unknown controller'}) serves it without TLS",
+                    "give the gRPC Ingress a TLS certificate (or set insecure: true only without an Ingress)",
+                )
+            )
         elif insecure and route.tls:
-            problems.append((f"flytekit dials {endpoint} in plaintext (insecure: true) but Ingress {route.name} "
-                             "terminates TLS", "set insecure: false in the client config"))
+            problems.append(
+                (
+                    f"flytekit dials {endpoint} in plaintext (insecure: true) but Ingress {route.name} terminates TLS",
+                    "set insecure: false in the client config",
+                )
+            )
         elif insecure and route.controller in ("nginx", "alb"):
-            problems.append((f"flytekit dials {endpoint} in plaintext gRPC (insecure: true) through {route.controller} "
-                             f"Ingress {route.name} without TLS: {route.controller} serves gRPC only over HTTP/2 with "
-                             "TLS, so pyflyte and flytectl cannot reach FlyteAdmin",
-                             "give the Ingress TLS (cert-manager or your certificate) and set insecure: false"))
+            problems.append(
+                (
+                    f"flytekit dials {endpoint} in plaintext gRPC (insecure: true) through {route.controller} "
+                    f"Ingress {route.name} without TLS: {route.controller} serves gRPC only over HTTP/2 with "
+                    "TLS, so pyflyte and flytectl cannot reach FlyteAdmin",
+                    "give the Ingress TLS (cert-manager or your certificate) and set insecure: false",
+                )
+            )
     if server.use_auth:
         mode = str(client.get("auth_mode") or "")
         local_id = client.get("client_id")
         if server.auth_server == "Self" and server.flyte_client_id not in server.static_clients:
-            problems.append((f"FlyteAdmin's auth server hands CLI logins the client id {server.flyte_client_id!r}, "
-                             f"but its staticClients are only {', '.join(server.static_clients)} (a configured "
-                             "map replaces Flyte's defaults): login fails with invalid_client",
-                             f"list {server.flyte_client_id} (and flyte-cli) in "
-                             "auth.appAuth.selfAuthServer.staticClients with the defaults' settings"))
+            problems.append(
+                (
+                    f"FlyteAdmin's auth server hands CLI logins the client id {server.flyte_client_id!r}, "
+                    f"but its staticClients are only {', '.join(server.static_clients)} (a configured "
+                    "map replaces Flyte's defaults): login fails with invalid_client",
+                    f"list {server.flyte_client_id} (and flyte-cli) in "
+                    "auth.appAuth.selfAuthServer.staticClients with the defaults' settings",
+                )
+            )
         if server.auth_server == "External" and server.flyte_client_id == DEFAULT_FLYTE_CLIENT_ID:
-            problems.append((f"FlyteAdmin uses an external IdP but tells CLIs to log in as {DEFAULT_FLYTE_CLIENT_ID!r}, "
-                             "the internal server's client: the IdP has no such client",
-                             "set auth.appAuth.thirdPartyConfig.flyteClient.clientId to the IdP's public client id"))
+            problems.append(
+                (
+                    f"FlyteAdmin uses an external IdP but tells CLIs to log in as {DEFAULT_FLYTE_CLIENT_ID!r}, "
+                    "the internal server's client: the IdP has no such client",
+                    "set auth.appAuth.thirdPartyConfig.flyteClient.clientId to the IdP's public client id",
+                )
+            )
         if local_id and mode.lower() == "pkce" and local_id != server.flyte_client_id:
-            problems.append((f"the client config logs in as {local_id!r}, FlyteAdmin advertises "
-                             f"{server.flyte_client_id!r}", "use the same client id on both sides"))
+            problems.append(
+                (
+                    f"the client config logs in as {local_id!r}, FlyteAdmin advertises {server.flyte_client_id!r}",
+                    "use the same client id on both sides",
+                )
+            )
     if not problems:
         return [Finding(Severity.INFO, path, f"flytekit dials {endpoint} (insecure: {str(insecure).lower()}, auth "
                         f"{client.get('auth_mode')}); the plan serves it", "nothing to do", CHAPTER,

@@ -73,8 +73,11 @@ def _mounted_secret(render: PlanRender, filename: str, path: str) -> tuple[str, 
                     continue
                 rel = posixpath.relpath(path, base)
                 volume = volumes.get(mount.get("name")) or {}
-                sources = [volume["secret"]] if "secret" in volume else [
-                    s["secret"] for s in (volume.get("projected") or {}).get("sources") or [] if "secret" in s]
+                sources = (
+                    [volume["secret"]]
+                    if "secret" in volume
+                    else [s["secret"] for s in (volume.get("projected") or {}).get("sources") or [] if "secret" in s]
+                )
                 for source in sources:
                     name = source.get("secretName") or source.get("name")
                     items = {i.get("path"): i.get("key") for i in source.get("items") or []}

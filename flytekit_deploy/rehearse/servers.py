@@ -158,7 +158,11 @@ class _MetadataHandler(BaseHTTPRequestHandler):
         if path in ("", "/computeMetadata/v1"):
             body = ""
         elif path.endswith("/service-accounts/default"):
-            body = {"email": self.email, "scopes": ["https://www.googleapis.com/auth/cloud-platform"], "aliases": ["default"]}
+            body = {
+                "email": self.email,
+                "scopes": ["https://www.googleapis.com/auth/cloud-platform"],
+                "aliases": ["default"],
+            }
         elif path.endswith("/service-accounts/default/email") or path.endswith(f"/service-accounts/{self.email}/email"):
             body = self.email
         elif path.endswith("/token"):

@@ -7,6 +7,7 @@ needs must come from the plan, so a plan that leaves something out fails here as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -15,7 +16,6 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..checks.findings import Finding, Severity
@@ -23,10 +23,16 @@ from .endpoints import AZURITE_KEY, S3_ACCESS_KEY, S3_SECRET_KEY, Endpoints
 from .flyte_config import find
 from .task_env import Identity, TaskPod
 
-if TYPE_CHECKING:
-    from ..checks.plan_render import PlanRender
-
-__all__ = ["StorageJob", "cloud_env", "storage_jobs", "run_flytekit_jobs", "storage_findings", "buckets_of"]
+__all__ = [
+    "StorageJob",
+    "azure_accounts",
+    "buckets_of",
+    "cloud_env",
+    "provision",
+    "run_flytekit_jobs",
+    "storage_findings",
+    "storage_jobs",
+]
 
 CHAPTER = "external-dependencies"
 RUNNER = Path(__file__).with_name("_runner.py")
@@ -73,9 +79,13 @@ def cloud_env(pod: TaskPod, endpoints: Endpoints) -> tuple[dict[str, str], dict[
             return env, why, "no S3 emulator running"
         custom = _storage_endpoint(pod)
         if custom and "FLYTE_AWS_ENDPOINT" not in pod.env:
-            return env, why, (
-                f"the store is at {custom} (storage config) but task pods get no FLYTE_AWS_ENDPOINT: "
-                "flytekit would send every task's data to AWS S3"
+            return (
+                env,
+                why,
+                (
+                    f"the store is at {custom} (storage config) but task pods get no FLYTE_AWS_ENDPOINT: "
+                    "flytekit would send every task's data to AWS S3"
+                ),
             )
         env["FLYTE_AWS_ENDPOINT"] = endpoints.s3
         why["FLYTE_AWS_ENDPOINT"] = (
@@ -102,7 +112,9 @@ def cloud_env(pod: TaskPod, endpoints: Endpoints) -> tuple[dict[str, str], dict[
         if not endpoints.azurite_blob:
             return env, why, "no Azure blob emulator running"
         account = pod.env.get("AZURE_STORAGE_ACCOUNT_NAME")
-        federated = Identity.AZURE_WORKLOAD_IDENTITY in pod.identities and pod.labels.get(Identity.AZURE_USE_LABEL) == "true"
+        federated = (
+            Identity.AZURE_WORKLOAD_IDENTITY in pod.identities and pod.labels.get(Identity.AZURE_USE_LABEL) == "true"
+        )
         if account and federated:
             env["AZURE_STORAGE_CONNECTION_STRING"] = (
                 f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AZURITE_KEY};"
@@ -170,7 +182,9 @@ def storage_findings(name: str, jobs: list[StorageJob], results: dict[str, dict[
         path = f"{pod.filename}: plugins.k8s"
         where = f"task pods of {pod.filename} ({pod.scheme}://, raw {pod.raw_output_prefix}, metadata {pod.metadata_prefix})"
         if job.blocked:
-            out.append(Finding(Severity.ERROR, path, f"{where}: {job.blocked}", _fix(pod), CHAPTER, "rehearse.storage.failed"))
+            out.append(
+                Finding(Severity.ERROR, path, f"{where}: {job.blocked}", _fix(pod), CHAPTER, "rehearse.storage.failed")
+            )
             continue
         result = results.get(job.job_id, {"ok": False, "error": "no result"})
         anonymous = pod.scheme == "gs" and result.get("credential_method") in (None, "anon")
@@ -222,41 +236,21 @@ def provision(jobs: Iterable[StorageJob], endpoints: Endpoints) -> None:
 
                 client = boto3.client("s3", endpoint_url=endpoints.s3, region_name="us-east-1",
                                       aws_access_key_id=S3_ACCESS_KEY, aws_secret_access_key=S3_SECRET_KEY)  # fmt: skip
-                try:
+                with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
                     client.create_bucket(Bucket=bucket)
-                except client.exceptions.BucketAlreadyOwnedByYou:
-                    pass
             elif scheme == "gs" and endpoints.gcs:
-                try:
+                with contextlib.suppress(OSError):  # 409: exists
                     http_json("POST", f"{endpoints.gcs}/storage/v1/b?project=rehearsal", {"name": bucket})
-                except OSError:
-                    pass  # exists
             elif scheme in ("abfs", "abfss") and endpoints.azurite_blob and account:
                 from azure.core.exceptions import ResourceExistsError
                 from azure.storage.blob import BlobServiceClient
 
                 conn = (f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AZURITE_KEY};"
                         f"BlobEndpoint={endpoints.azurite_blob.rstrip('/')}/{account};")  # fmt: skip
-                try:
+                with contextlib.suppress(ResourceExistsError):
                     BlobServiceClient.from_connection_string(conn).create_container(bucket)
-                except ResourceExistsError:
-                    pass
 
 
 def azure_accounts(pods: Iterable[TaskPod]) -> set[str]:
     """Storage accounts the pods name: Azurite must know them before it starts."""
     return {account for pod in pods for scheme, _b, account in buckets_of(pod) if scheme.startswith("abfs") and account}
-
-
-def rehearse_storage(renders: dict[str, PlanRender], endpoints: Endpoints) -> dict[str, list[Finding]]:
-    """The storage rehearsal of every named render, all in one flytekit process: name -> findings."""
-    from .task_env import task_pods
-
-    home = tempfile.mkdtemp(prefix="fkd-taskpod-home-")
-    jobs = {name: storage_jobs(name, task_pods(render), endpoints, home) for name, render in renders.items()}
-    flat = [job for group in jobs.values() for job in group]
-    provision(flat, endpoints)
-    payload = [{"id": j.job_id, "kind": "storage", "env": j.env, "raw_output_prefix": j.pod.raw_output_prefix,
-                "metadata_prefix": j.pod.metadata_prefix} for j in flat if not j.blocked]  # fmt: skip
-    results = run_flytekit_jobs(payload)
-    return {name: storage_findings(name, group, results) for name, group in jobs.items()}
