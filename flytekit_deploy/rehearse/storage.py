@@ -37,6 +37,7 @@ __all__ = [
 CHAPTER = "external-dependencies"
 RUNNER = Path(__file__).with_name("_runner.py")
 RUNNER_TIMEOUT_S = 300
+SKIPPED = "not rehearsed: "  # prefix of a reason that is about this machine, not the plan
 
 # Added to every job so nothing on this machine can stand in for what the plan gives a pod.
 ISOLATION = {
@@ -76,7 +77,7 @@ def cloud_env(pod: TaskPod, endpoints: Endpoints) -> tuple[dict[str, str], dict[
     scheme = pod.scheme
     if scheme == "s3":
         if not endpoints.s3:
-            return env, why, "no S3 emulator running"
+            return env, why, SKIPPED + "no S3 emulator running"
         custom = _storage_endpoint(pod)
         if custom and "FLYTE_AWS_ENDPOINT" not in pod.env:
             return (
@@ -100,7 +101,7 @@ def cloud_env(pod: TaskPod, endpoints: Endpoints) -> tuple[dict[str, str], dict[
             why["AWS_DEFAULT_REGION"] = "the EKS pod identity webhook sets it with the role (value: storage region)"
     elif scheme == "gs":
         if not endpoints.gcs:
-            return env, why, "no GCS emulator running"
+            return env, why, SKIPPED + "no GCS emulator running"
         env["STORAGE_EMULATOR_HOST"] = endpoints.gcs
         why["STORAGE_EMULATOR_HOST"] = "endpoint: storage.googleapis.com"
         if Identity.GCP_WORKLOAD_IDENTITY in pod.identities and endpoints.gce_metadata:
@@ -110,7 +111,7 @@ def cloud_env(pod: TaskPod, endpoints: Endpoints) -> tuple[dict[str, str], dict[
             )
     elif scheme in ("abfs", "abfss"):
         if not endpoints.azurite_blob:
-            return env, why, "no Azure blob emulator running"
+            return env, why, SKIPPED + "no Azure blob emulator running"
         account = pod.env.get("AZURE_STORAGE_ACCOUNT_NAME")
         federated = (
             Identity.AZURE_WORKLOAD_IDENTITY in pod.identities and pod.labels.get(Identity.AZURE_USE_LABEL) == "true"
@@ -181,6 +182,10 @@ def storage_findings(name: str, jobs: list[StorageJob], results: dict[str, dict[
         pod = job.pod
         path = f"{pod.filename}: plugins.k8s"
         where = f"task pods of {pod.filename} ({pod.scheme}://, raw {pod.raw_output_prefix}, metadata {pod.metadata_prefix})"
+        if job.blocked and job.blocked.startswith(SKIPPED):
+            out.append(Finding(Severity.INFO, path, f"{where}: {job.blocked}", "start the emulator", CHAPTER,
+                               "rehearse.storage.skipped"))  # fmt: skip
+            continue
         if job.blocked:
             out.append(
                 Finding(Severity.ERROR, path, f"{where}: {job.blocked}", _fix(pod), CHAPTER, "rehearse.storage.failed")
