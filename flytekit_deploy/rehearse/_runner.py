@@ -21,6 +21,8 @@ import tempfile
 import traceback
 from typing import Any
 
+# Jobs run side by side: each mostly waits on a loopback server.
+PARALLEL = 3
 # Modules that read environment variables when imported: reloaded in each child after its environment is set.
 _ENV_AT_IMPORT = ("google.auth.compute_engine._metadata",)
 
@@ -70,6 +72,14 @@ def _client(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run(job: dict[str, Any]) -> dict[str, Any]:
+    import random
+
+    from flytekit.interfaces.random import random as flytekit_random
+
+    # a forked child inherits the parent's random state (flytekit keeps its own generator): random remote paths
+    # would collide between jobs, where real task pods are separate processes
+    random.seed()
+    flytekit_random.seed()
     os.environ.clear()
     os.environ.update(job["env"])
     import importlib
@@ -93,23 +103,31 @@ def main() -> int:
     import flytekit.core.data_persistence  # noqa: F401
 
     results: dict[str, Any] = {}
-    for job in jobs:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read)
-            data = json.dumps(_run(job), default=str).encode()
-            with os.fdopen(write, "wb") as fh:
-                fh.write(data)
-            os._exit(0)
-        os.close(write)
-        with os.fdopen(read, "rb") as fh:
-            raw = fh.read()
-        _, status = os.waitpid(pid, 0)
-        try:
-            results[job["id"]] = json.loads(raw)
-        except ValueError:
-            results[job["id"]] = {"ok": False, "error": f"job process ended with status {status} and no result"}
+    running: dict[int, tuple[str, int]] = {}  # pid -> (job id, read end of its pipe)
+    pending = list(jobs)
+    while pending or running:
+        while pending and len(running) < PARALLEL:
+            job = pending.pop(0)
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                data = json.dumps(_run(job), default=str).encode()
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(data)
+                os._exit(0)
+            os.close(write)
+            running[pid] = (job["id"], read)
+        # drain every pipe before waiting, so a large result cannot block its writer
+        for pid, (job_id, read) in list(running.items()):
+            with os.fdopen(read, "rb") as fh:
+                raw = fh.read()
+            _, status = os.waitpid(pid, 0)
+            del running[pid]
+            try:
+                results[job_id] = json.loads(raw)
+            except ValueError:
+                results[job_id] = {"ok": False, "error": f"job process ended with status {status} and no result"}
     sys.stdout.write(json.dumps(results))
     return 0
 

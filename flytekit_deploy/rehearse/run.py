@@ -44,7 +44,7 @@ def rehearse_plans(plans: Mapping[str, tuple[Plan, PlanRender]], endpoints: Endp
                  for group in storage.values() for j in group if not j.blocked]  # fmt: skip
     if "clients" in only:
         jobs += [j for name, (plan, _r) in plans.items() if (j := client_job(name, plan, folder)) is not None]
-    results = run_flytekit_jobs(jobs)
+    results = run_flytekit_jobs(jobs) if jobs else {}
     out: dict[str, dict[str, list[Finding]]] = {}
     for name, (plan, render) in plans.items():
         report: dict[str, list[Finding]] = {}
@@ -61,8 +61,8 @@ def rehearse_plans(plans: Mapping[str, tuple[Plan, PlanRender]], endpoints: Endp
     return out
 
 
-def run_rehearsals(plan: Plan, render: PlanRender, endpoints: Endpoints,
-                   secrets: Mapping[str, str] | None = None) -> list[Finding]:  # fmt: skip
-    """Every rehearsal of one plan against the servers in ``endpoints``, as one list of findings."""
-    report = rehearse_plans({"plan": (plan, render)}, endpoints, secrets)["plan"]
+def run_rehearsals(plan: Plan, render: PlanRender, endpoints: Endpoints, secrets: Mapping[str, str] | None = None,
+                   only: tuple[str, ...] = REHEARSALS) -> list[Finding]:  # fmt: skip
+    """The rehearsals ``only`` names of one plan against the servers in ``endpoints``, as one list of findings."""
+    report = rehearse_plans({"plan": (plan, render)}, endpoints, secrets, only)["plan"]
     return [f for name in REHEARSALS for f in report.get(name, [])]

@@ -137,7 +137,11 @@ def storage_jobs(name: str, pods: Iterable[TaskPod], endpoints: Endpoints, home:
     for index, pod in enumerate(pods):
         added, why, blocked = cloud_env(pod, endpoints)
         if pod.raw_output_prefix is None or pod.metadata_prefix is None:
-            blocked = blocked or "propeller has no storage config (storage.container) or raw-output prefix"
+            blocked = blocked or (
+                "propeller's rendered config has no storage section (storage.container) or no raw-output prefix, "
+                "so task outputs have nowhere known to go (a storage section kept in an operator-made Secret is "
+                "invisible to every check of the plan)"
+            )
         env = {"HOME": home, "PATH": os.defpath, "AWS_EC2_METADATA_DISABLED": "true",
                "GCE_METADATA_HOST": closed, "GCE_METADATA_IP": closed}  # fmt: skip
         env.update(pod.env)

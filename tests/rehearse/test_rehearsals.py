@@ -15,7 +15,8 @@ import psycopg
 import pytest
 
 from flytekit_deploy.checks.findings import Finding
-from flytekit_deploy.presets import preset_names
+from flytekit_deploy.plan import build_plan
+from flytekit_deploy.presets import get_preset, preset_names
 from flytekit_deploy.rehearse import rehearse_plans, run_rehearsals
 from flytekit_deploy.rehearse.connector import connector_targets
 from flytekit_deploy.rehearse.endpoints import Endpoints
@@ -175,14 +176,52 @@ def test_plaintext_login_refused_by_tls_server(preset_renders: dict[str, Any], p
                         dbname="flyteadmin", sslmode="disable", connect_timeout=5)  # fmt: skip
 
 
-CONNECTOR_PRESETS = [n for n in preset_names() if n in XFAIL["connector"] or n == "eks-hybrid"]
+# presets that deploy a connector (a flyteconnector release): the subjects of the connector rehearsal
+CONNECTOR_PRESETS = [
+    n for n in preset_names() if any(r.chart.value == "flyteconnector" for r in build_plan(get_preset(n)).releases)
+]
 
 
 @pytest.mark.parametrize("name", [_param("connector", n) for n in CONNECTOR_PRESETS])
 def test_connector_reached_as_configured(preset_renders: dict[str, Any], connector_address: str, name: str) -> None:
     plan, render = preset_renders[name]
     assert connector_targets(plan, render), "the preset configures a connector"
-    findings = run_rehearsals(plan, render, Endpoints(connector=connector_address))
+    findings = run_rehearsals(plan, render, Endpoints(connector=connector_address), only=("connector",))
     connector = [f for f in findings if f.rule.startswith("rehearse.connector.")]
     failed = [f.message for f in connector if f.rule != "rehearse.connector.ok"]
     assert connector and not failed, "\n".join(failed)
+
+
+@pytest.fixture(scope="session")
+def hybrid_with_connector_rendered(preset_renders: dict[str, Any], prepared_charts: Any) -> tuple[Any, Any]:
+    """eks-hybrid with its connector release rendered from the flyteconnector chart's own defaults: the state the
+    fix of the connector values reaches. Propeller's connector config is still eks-hybrid's own."""
+    from flytekit_deploy.checks.render import render_chart
+
+    plan, render = preset_renders["eks-hybrid"]
+    release = next(r for r in plan.releases if r.chart.value == "flyteconnector")
+    fixed = copy.deepcopy(render)
+    fixed.failures = [f for f in fixed.failures if f.path != release.filename]
+    fixed.results[release.filename] = render_chart(prepared_charts.path("flyteconnector"), {}, release=release.release,
+                                                   namespace=release.namespace, version=release.version)  # fmt: skip
+    return plan, fixed
+
+
+def test_connector_reached_once_its_release_renders(hybrid_with_connector_rendered: tuple[Any, Any],
+                                                    connector_address: str) -> None:  # fmt: skip
+    plan, render = hybrid_with_connector_rendered
+    findings = run_rehearsals(plan, render, Endpoints(connector=connector_address), only=("connector",))
+    assert [f.rule for f in findings] == ["rehearse.connector.ok"]
+    assert "ListAgents answered" in findings[0].message
+
+
+def test_connector_tls_mismatch_fails(hybrid_with_connector_rendered: tuple[Any, Any], connector_address: str) -> None:
+    """The same plan with insecure: false: propeller would attempt TLS against the plaintext connector server."""
+    plan, render = copy.deepcopy(hybrid_with_connector_rendered)
+    for cm in _configmaps(render, "flyte-binary-config"):
+        for key, text in cm["data"].items():
+            cm["data"][key] = text.replace("      insecure: true\n  k8s", "      insecure: false\n  k8s")
+    (target,) = connector_targets(plan, render)
+    assert target.insecure is False, "the mutation applied"
+    findings = run_rehearsals(plan, render, Endpoints(connector=connector_address), only=("connector",))
+    assert [f.rule for f in findings] == ["rehearse.connector.failed"]
