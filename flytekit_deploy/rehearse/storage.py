@@ -229,8 +229,6 @@ def buckets_of(pod: TaskPod) -> list[tuple[str, str, str | None]]:
 
 def provision(jobs: Iterable[StorageJob], endpoints: Endpoints) -> None:
     """Create on the emulators the buckets/containers the plans name (the operator's job before an install)."""
-    from .servers import http_json
-
     seen: set[tuple[str, str, str | None]] = set()
     for job in jobs:
         if job.blocked:
@@ -239,25 +237,33 @@ def provision(jobs: Iterable[StorageJob], endpoints: Endpoints) -> None:
             if item in seen:
                 continue
             seen.add(item)
-            scheme, bucket, account = item
-            if scheme == "s3" and endpoints.s3:
-                import boto3
+            with contextlib.suppress(Exception):  # an emulator that refuses shows up as flytekit's own failure
+                _create_bucket(item, endpoints)
 
-                client = boto3.client("s3", endpoint_url=endpoints.s3, region_name="us-east-1",
-                                      aws_access_key_id=S3_ACCESS_KEY, aws_secret_access_key=S3_SECRET_KEY)  # fmt: skip
-                with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
-                    client.create_bucket(Bucket=bucket)
-            elif scheme == "gs" and endpoints.gcs:
-                with contextlib.suppress(OSError):  # 409: exists
-                    http_json("POST", f"{endpoints.gcs}/storage/v1/b?project=rehearsal", {"name": bucket})
-            elif scheme in ("abfs", "abfss") and endpoints.azurite_blob and account:
-                from azure.core.exceptions import ResourceExistsError
-                from azure.storage.blob import BlobServiceClient
 
-                conn = (f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AZURITE_KEY};"
-                        f"BlobEndpoint={endpoints.azurite_blob.rstrip('/')}/{account};")  # fmt: skip
-                with contextlib.suppress(ResourceExistsError):
-                    BlobServiceClient.from_connection_string(conn).create_container(bucket)
+def _create_bucket(item: tuple[str, str, str | None], endpoints: Endpoints) -> None:
+    """One bucket/container on its emulator; an existing one is fine."""
+    from .servers import http_json
+
+    scheme, bucket, account = item
+    if scheme == "s3" and endpoints.s3:
+        import boto3
+
+        client = boto3.client("s3", endpoint_url=endpoints.s3, region_name="us-east-1",
+                              aws_access_key_id=S3_ACCESS_KEY, aws_secret_access_key=S3_SECRET_KEY)  # fmt: skip
+        with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+            client.create_bucket(Bucket=bucket)
+    elif scheme == "gs" and endpoints.gcs:
+        with contextlib.suppress(OSError):  # 409: exists
+            http_json("POST", f"{endpoints.gcs}/storage/v1/b?project=rehearsal", {"name": bucket})
+    elif scheme in ("abfs", "abfss") and endpoints.azurite_blob and account:
+        from azure.core.exceptions import ResourceExistsError
+        from azure.storage.blob import BlobServiceClient
+
+        conn = (f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AZURITE_KEY};"
+                f"BlobEndpoint={endpoints.azurite_blob.rstrip('/')}/{account};")  # fmt: skip
+        with contextlib.suppress(ResourceExistsError):
+            BlobServiceClient.from_connection_string(conn).create_container(bucket)
 
 
 def azure_accounts(pods: Iterable[TaskPod]) -> set[str]:

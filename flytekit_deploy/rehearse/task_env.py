@@ -1,7 +1,7 @@
 """What a task pod of a plan gets to reach storage: its environment, prefixes and cloud identity.
 
-Propeller builds every task pod from its k8s plugin config (``plugins.k8s.default-env-vars``,
-``default-labels``), passes the raw-output prefix (``propeller.rawoutput-prefix``) and writes outputs under the
+Propeller builds every task pod from its k8s plugin config (the PodTemplate named by
+``default-pod-template-name``, ``default-env-from-configmaps``, ``default-env-vars``, ``default-labels``), passes the raw-output prefix (``propeller.rawoutput-prefix``) and writes outputs under the
 metadata prefix (``<scheme>://<storage.container>/<propeller.metadata-prefix>``). The pod's cloud identity comes
 from the service account the cluster-resource templates create in each project namespace (IRSA, GKE Workload
 Identity, Azure Workload Identity). All of it is read from the rendered objects of the plan.
@@ -92,6 +92,29 @@ def _identities(render: PlanRender) -> frozenset[str]:
     return frozenset(found)
 
 
+def _pod_template_env(render: PlanRender, name: str) -> dict[str, str]:
+    """Literal env of the ``default``/``primary`` container of the PodTemplate propeller bases task pods on."""
+    env: dict[str, str] = {}
+    for _filename, template in render.of_kind("PodTemplate"):
+        if (template.get("metadata") or {}).get("name") != name:
+            continue
+        containers = (((template.get("template") or {}).get("spec") or {}).get("containers")) or []
+        for container in containers:
+            if container.get("name") in ("default", "primary"):
+                env.update({str(e["name"]): str(e["value"]) for e in container.get("env") or [] if "value" in e})
+    return env
+
+
+def _configmap_env(render: PlanRender, names: Any) -> dict[str, str]:
+    """``default-env-from-configmaps``: every key of each named ConfigMap the plan renders."""
+    wanted = set(names) if isinstance(names, list) else set()
+    env: dict[str, str] = {}
+    for _filename, cm in render.of_kind("ConfigMap"):
+        if (cm.get("metadata") or {}).get("name") in wanted:
+            env.update({str(k): str(v) for k, v in (cm.get("data") or {}).items()})
+    return env
+
+
 def task_pods(render: PlanRender) -> list[TaskPod]:
     """One :class:`TaskPod` per propeller in the plan, placeholders filled with valid stand-ins."""
     identities = _identities(render)
@@ -110,7 +133,13 @@ def task_pods(render: PlanRender) -> list[TaskPod]:
         pods.append(
             TaskPod(
                 filename=cfg.filename,
-                env=_as_map(k8s.get("default-env-vars")),
+                env=fill_placeholders(
+                    {
+                        **_pod_template_env(render, str(k8s.get("default-pod-template-name") or "")),
+                        **_configmap_env(render, k8s.get("default-env-from-configmaps")),
+                        **_as_map(k8s.get("default-env-vars")),
+                    }
+                ),
                 labels=_as_map(k8s.get("default-labels")),
                 raw_output_prefix=str(raw) if raw else None,
                 metadata_prefix=metadata,

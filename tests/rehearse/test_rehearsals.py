@@ -8,6 +8,7 @@ The storage and client rehearsals of all presets (and of the mutated plans below
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from typing import Any
 
@@ -77,7 +78,25 @@ def _mutations(preset_renders: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     plan, render = _mutate(preset_renders, "aks-production")
     _drop_env(render, "AZURE_STORAGE_ACCOUNT_NAME")
     out["mutant-aks-production-no-account"] = (plan, render)
+    plan, render = _mutate(preset_renders, "aks-starter")
+    _add_pod_template(render, "flyte-task-defaults", {"AZURE_STORAGE_ACCOUNT_NAME": "<AZURE_STORAGE_ACCOUNT>"})
+    out["mutant-aks-starter-account-from-pod-template"] = (plan, render)
     return out
+
+
+def _add_pod_template(render: Any, name: str, env: dict[str, str]) -> None:
+    """Name a default PodTemplate in propeller's k8s plugin config and render it: task pods start from it."""
+    from flytekit_deploy.checks.render import RenderedObject
+
+    for cm in _configmaps(render, "flyte-binary-config"):
+        cm["data"]["999-pod-template.yaml"] = f"plugins:\n  k8s:\n    default-pod-template-name: {name}\n"
+    filename = next(iter(render.results))
+    template = {"apiVersion": "v1", "kind": "PodTemplate", "metadata": {"name": name, "namespace": "flyte"},
+                "template": {"spec": {"containers": [{"name": "default", "image": "x",
+                                                      "env": [{"name": k, "value": v} for k, v in env.items()]}]}}}  # fmt: skip
+    result = render.results[filename]
+    added = RenderedObject("mutation", len(result.objects), template)
+    render.results[filename] = dataclasses.replace(result, objects=(*result.objects, added))
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +133,11 @@ def test_task_storage_fails_when_the_pod_lacks_its_identity_or_account(
     _skip_unrehearsed(findings)
     assert _rules(findings) == ["rehearse.storage.failed"]
     assert expected in findings[0].message
+
+
+def test_pod_template_env_reaches_the_task_pod(report: dict[str, dict[str, list[Finding]]]) -> None:
+    """aks-starter with the account name in a default PodTemplate: flytekit finds the account and passes."""
+    assert _rules(report["mutant-aks-starter-account-from-pod-template"]["storage"]) == ["rehearse.storage.ok"]
 
 
 def test_storage_rehearsal_adds_only_cloud_provided_variables(report: dict[str, dict[str, list[Finding]]]) -> None:
