@@ -14,6 +14,7 @@ Job kinds:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -87,8 +88,13 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
     for name in _ENV_AT_IMPORT:
         if name in sys.modules:
             importlib.reload(sys.modules[name])
+    import time
+
+    started = time.monotonic()
     try:
-        return _storage(job) if job["kind"] == "storage" else _client(job)
+        result = _storage(job) if job["kind"] == "storage" else _client(job)
+        result["seconds"] = round(time.monotonic() - started, 2)
+        return result
     except BaseException as exc:  # the failure is the result: report it
         cause = exc
         while cause.__cause__ is not None or cause.__context__ is not None:
@@ -99,8 +105,13 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     jobs = json.loads(sys.stdin.read())
-    import flytekit.configuration  # noqa: F401  (import once; children share it)
-    import flytekit.core.data_persistence  # noqa: F401
+    import importlib
+
+    # import once, children share it: flytekit and the fsspec implementations it uses (they read the
+    # environment when a filesystem is created, not when imported; see _ENV_AT_IMPORT for the exception)
+    for module in ("flytekit.configuration", "flytekit.core.data_persistence", "s3fs", "gcsfs", "adlfs"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
 
     results: dict[str, Any] = {}
     running: dict[int, tuple[str, int]] = {}  # pid -> (job id, read end of its pipe)
