@@ -6,5 +6,6 @@ Every input is taken from the plan's rendered objects (:mod:`.flyte_config`, :mo
 
 from .endpoints import Endpoints
 from .run import REHEARSALS, rehearse_plans, run_rehearsals
+from .session import RehearsalServers, serve
 
-__all__ = ["Endpoints", "REHEARSALS", "rehearse_plans", "run_rehearsals"]
+__all__ = ["Endpoints", "REHEARSALS", "RehearsalServers", "rehearse_plans", "run_rehearsals", "serve"]

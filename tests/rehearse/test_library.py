@@ -149,3 +149,13 @@ def test_connector_target_of_eks_hybrid(preset_renders: dict[str, Any]) -> None:
     (target,) = connector_targets(plan, render)
     assert (target.endpoint, target.insecure, target.timeout_s) == ("k8s://flyteconnector.flyte:8000", True, 10.0)
     assert target.service == ("flyteconnector", "flyte", 8000)
+
+
+def test_doctest_examples() -> None:
+    import doctest
+
+    from flytekit_deploy.rehearse import connector, flyte_config
+
+    for module in (connector, flyte_config):
+        failed, attempted = doctest.testmod(module)
+        assert attempted and not failed, module.__name__

@@ -26,6 +26,8 @@ from flytekit_deploy.rehearse.servers import PgTls
 from .conftest import SKIPPED, TIMINGS
 from .expectations import XFAIL
 
+pytestmark = pytest.mark.live  # real servers on loopback
+
 DB_PASSWORD = "rehearsal-Db-pa55"
 SECRETS = {"DB_PASS_PASS_TXT": DB_PASSWORD}
 
@@ -249,3 +251,17 @@ def test_connector_tls_mismatch_fails(hybrid_with_connector_rendered: tuple[Any,
     assert target.insecure is False, "the mutation applied"
     findings = run_rehearsals(plan, render, Endpoints(connector=connector_address), only=("connector",))
     assert [f.rule for f in findings] == ["rehearse.connector.failed"]
+
+
+def test_doctor_path_serves_and_rehearses_one_plan(preset_renders: dict[str, Any]) -> None:
+    """What `doctor --rehearse` runs: start the servers one plan needs, rehearse it, stop them."""
+    from flytekit_deploy.rehearse import serve
+
+    plan, render = preset_renders["eks-starter"]
+    with serve({"eks-starter": (plan, render)}) as running:
+        if running.unavailable:
+            pytest.skip("; ".join(f.message for f in running.unavailable))
+        assert running.endpoints.connector is None, "no connector in eks-starter: none started"
+        assert list(running.secrets) == ["DB_PASS_PASS_TXT"]
+        findings = run_rehearsals(plan, render, running.endpoints, running.secrets)
+    assert [f.rule for f in findings] == ["rehearse.storage.ok", "rehearse.client.ok", "rehearse.database.ok"]
