@@ -44,6 +44,7 @@ class RehearsalServers:
 def _prepare_postgres(pg: servers.PgTls, plans: Mapping[str, tuple[Plan, PlanRender]]) -> dict[str, str]:
     """Create each login role (password: a fresh random value, also returned by Secret env var) and admin DB."""
     import psycopg
+    from psycopg import sql
 
     values: dict[str, str] = {}
     roles: dict[str, str] = {}
@@ -60,9 +61,10 @@ def _prepare_postgres(pg: servers.PgTls, plans: Mapping[str, tuple[Plan, PlanRen
     with psycopg.connect(host=pg.host, port=pg.port, user=pg.superuser, password=pg.password, dbname="postgres",
                          sslmode="require", autocommit=True) as conn:  # fmt: skip
         for user, password in roles.items():
-            conn.execute(f"CREATE ROLE \"{user}\" LOGIN NOCREATEDB PASSWORD '{password}'")  # names from rendered config
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB PASSWORD {}").format(
+                sql.Identifier(user), sql.Literal(password)))  # fmt: skip
         for dbname, owner in sorted(databases):
-            conn.execute(f'CREATE DATABASE "{dbname}" OWNER "{owner}"')
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(dbname), sql.Identifier(owner)))
     return values
 
 
