@@ -53,6 +53,7 @@ class AdminSide:
     flyte_client_id: str
     grpc_routes: tuple[Route, ...]
     has_ingress: bool
+    authorized_uris: tuple[str, ...] = ()
 
 
 def _controller(ing: Mapping[str, Any]) -> str:
@@ -97,6 +98,7 @@ def admin_side(render: PlanRender) -> AdminSide | None:
         flyte_client_id=str(find(cfg, "auth.appAuth.thirdPartyConfig.flyteClient.clientId") or DEFAULT_FLYTE_CLIENT_ID),
         grpc_routes=tuple(routes),
         has_ingress=bool(ingresses),
+        authorized_uris=tuple(str(u) for u in find(cfg, "auth.authorizedUris") or ()),
     )
 
 
@@ -113,7 +115,8 @@ def client_job(name: str, plan: Plan, folder: str) -> dict[str, Any] | None:
 
 
 def _host(endpoint: str) -> str:
-    host = endpoint.split("///", 1)[-1].split("://", 1)[-1]
+    """``dns:///h:443``, ``https://h/x``, ``h:80`` -> ``h``."""
+    host = endpoint.split("///", 1)[-1].split("://", 1)[-1].split("/", 1)[0]
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
@@ -179,6 +182,11 @@ def client_findings(plan_file: str, server: AdminSide | None, client: Mapping[st
                     "set auth.appAuth.thirdPartyConfig.flyteClient.clientId to the IdP's public client id",
                 )
             )
+        hosts = {_host(uri) for uri in server.authorized_uris}
+        if server.authorized_uris and host not in hosts:
+            problems.append((f"FlyteAdmin requires auth but its auth.authorizedUris ({', '.join(server.authorized_uris)}) "
+                             f"do not include the host flytekit dials ({host}): tokens for it fail audience checks",
+                             f"add https://{host} to auth.authorizedUris"))  # fmt: skip
         if local_id and mode.lower() == "pkce" and local_id != server.flyte_client_id:
             problems.append(
                 (

@@ -117,6 +117,7 @@ def test_client_matches_a_good_server() -> None:
         (_server(grpc_routes=(Route("grpc", "alb", ("h",), False),)), CLIENT, "without TLS"),
         (_server(), {**CLIENT, "endpoint": "other-host"}, "no Ingress of the plan routes"),
         (_server(), {**CLIENT, "client_id": "mine"}, "logs in as 'mine'"),
+        (_server(authorized_uris=("https://elsewhere",)), CLIENT, "authorizedUris"),
         (_server(), {"ok": False, "error": "boom"}, "cannot load"),
     ],
 )
