@@ -160,3 +160,24 @@ def test_doctest_examples() -> None:
     for module in (connector, flyte_config):
         failed, attempted = doctest.testmod(module)
         assert attempted and not failed, module.__name__
+
+
+def test_defaults_agree_with_flyte_reference(shared_reference: Any) -> None:
+    """The Flyte defaults the rehearsals rely on, read from the v1.16.8 generated config reference."""
+    import re
+
+    from flytekit_deploy.rehearse.clients import DEFAULT_FLYTE_CLIENT_ID, DEFAULT_STATIC_CLIENTS
+    from flytekit_deploy.rehearse.connector import DEFAULT_TIMEOUT_S
+    from flytekit_deploy.rehearse.task_env import DEFAULT_METADATA_PREFIX
+
+    generated = shared_reference / "docs" / "deployment" / "configuration" / "generated"
+    propeller = (generated / "flytepropeller_config.rst").read_text(encoding="utf-8")
+    admin = (generated / "flyteadmin_config.rst").read_text(encoding="utf-8")
+    section = propeller[propeller.index("metadata-prefix (string)") :]
+    assert section.split(".. code-block:: yaml", 1)[1].split()[0] == DEFAULT_METADATA_PREFIX
+    connector = propeller[propeller.index("connector-service (`connector.Config`_)") :]
+    assert go_duration(re.search(r"defaultTimeout: (\S+)", connector).group(1)) == DEFAULT_TIMEOUT_S  # type: ignore[union-attr]
+    clients = admin[admin.index("  staticClients:") : admin.index("thirdPartyConfig:")]
+    assert tuple(sorted(re.findall(r"^      ([a-z-]+):$", clients, re.MULTILINE))) == DEFAULT_STATIC_CLIENTS
+    flyte_client = admin[admin.index("flyteClient:") :]
+    assert re.search(r"clientId: (\S+)", flyte_client).group(1) == DEFAULT_FLYTE_CLIENT_ID  # type: ignore[union-attr]
