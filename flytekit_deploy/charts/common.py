@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..clouds import identities
 from ..spec import IdentityMode
 
 __all__ = [
@@ -19,13 +20,9 @@ __all__ = [
     "PLACEHOLDER_IN_TEXT",
 ]
 
-IDENTITY_ANNOTATION: dict[IdentityMode, str] = {
-    IdentityMode.IRSA: "eks.amazonaws.com/role-arn",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "iam.gke.io/gcp-service-account",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "azure.workload.identity/client-id",
-}
-"""The ServiceAccount annotation that binds a pod to its cloud identity, per identity mode (a cloud fact every
-chart uses the same way)."""
+IDENTITY_ANNOTATION: dict[IdentityMode, str] = {i.mode: i.annotation for i in identities()}
+"""The ServiceAccount annotation that binds a pod to its cloud identity, per identity mode (each cloud module
+names its own; every chart uses it the same way)."""
 
 PLACEHOLDER_IN_TEXT = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
 

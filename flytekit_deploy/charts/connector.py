@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clouds import identity_of
+from ..clouds.azure import USE_LABEL as AZURE_USE
 from ..spec import (
     ChartName,
     Connector,
     ConnectorKind,
     DeploymentModel,
     DeploymentSpec,
-    IdentityMode,
     Resources,
 )
 from .base import ReleaseValues, SecretSpec
@@ -69,14 +70,8 @@ read the file named like the Secret key the spec gives."""
 _GOOGLE_CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
 
-_IDENTITY_PLACEHOLDER: dict[IdentityMode, str] = {
-    IdentityMode.IRSA: "<FLYTE_BACKEND_IAM_ROLE_ARN>",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "<FLYTE_BACKEND_GSA_EMAIL>",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "<FLYTE_BACKEND_CLIENT_ID>",
-}
-
-AZURE_USE_LABEL = {"azure.workload.identity/use": "true"}
-"""Pod label the Azure workload identity webhook looks for before it injects the token."""
+AZURE_USE_LABEL = AZURE_USE
+"""Pod label the Azure workload identity webhook looks for before it injects the token (from clouds.azure)."""
 
 
 def connector_endpoint(spec: DeploymentSpec) -> str:
@@ -96,10 +91,10 @@ def needs_connector_service(spec: DeploymentSpec) -> bool:
 
 def identity_annotations(spec: DeploymentSpec, identity: str | None) -> dict[str, str]:
     """ServiceAccount annotations binding pods to ``identity`` (a placeholder when the spec leaves it empty)."""
-    key = IDENTITY_ANNOTATION.get(spec.identity_mode)
-    if key is None:
+    cloud_identity = identity_of(spec)
+    if cloud_identity is None:
         return {}
-    return {key: identity or _IDENTITY_PLACEHOLDER[spec.identity_mode]}
+    return {cloud_identity.annotation: identity or cloud_identity.backend_placeholder}
 
 
 def resources_values(resources: Resources) -> dict[str, Any]:
@@ -246,7 +241,8 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
         comments["serviceAccount"] = (
             f"{spec.identity_mode.value}: the connector calls cloud APIs (e.g. SageMaker, BigQuery) as the backend identity"
         )
-    pod_labels = dict(AZURE_USE_LABEL) if spec.identity_mode is IdentityMode.AZURE_WORKLOAD_IDENTITY else {}
+    cloud_identity = identity_of(spec)
+    pod_labels = dict(cloud_identity.pod_labels) if cloud_identity is not None else {}
     if pod_labels:
         values["podLabels"] = pod_labels
         comments["podLabels"] = "Azure workload identity injects tokens only into pods with this label"

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clouds import identity_of, store_of
 from ..spec import (
     ChartName,
     DeploymentSpec,
-    IdentityMode,
     LogProvider,
     Logs,
-    StorageCredentials,
-    StorageProvider,
 )
 from .base import ReleaseValues
 from .common import deep_merge
-from .connector import AZURE_USE_LABEL, identity_annotations, needs_connector_service, resources_values
+from .connector import identity_annotations, needs_connector_service, resources_values
 from .flyte_binary_access import add_auth, add_ingress
 from .flyte_binary_config import (
     Draft,
@@ -152,43 +150,16 @@ def _storage(draft: Draft) -> None:
         "metadataContainer": store.metadata_bucket,
         "userDataContainer": store.data_bucket,
     }
-    keyed = store.credentials is StorageCredentials.SECRET
-    if store.provider in (StorageProvider.S3, StorageProvider.S3_COMPATIBLE):
-        region = store.region or (spec.aws.region if spec.aws else None)
-        s3: dict[str, Any] = {"region": region or ("us-east-1" if store.endpoint else "<AWS_REGION>")}
-        if store.endpoint:
-            s3["endpoint"] = store.endpoint
-            s3["disableSSL"] = store.endpoint.startswith("http://")
-        access, secret = inline_secret(spec, store.access_key), inline_secret(spec, store.secret_key)
-        if keyed and access is not None and secret is not None:
-            s3.update({"authType": "accesskey", "accessKey": access, "secretKey": secret})
-        else:
-            # authType accesskey makes the chart demand the keys inline; with iam the AWS SDK's default chain
-            # reads them from the environment, which the Secret fills.
-            s3["authType"] = "iam"
-            if keyed:
-                _storage_keys_from_secret(draft)
-        block["provider"] = "s3"
-        block["providerConfig"] = {"s3": s3}
-        comment = f"{store.provider.value} buckets; " + (
-            "keys from a Secret" if keyed else f"access through the pod's {spec.identity_mode.value} identity"
-        )
-    elif store.provider is StorageProvider.GCS:
-        block["provider"] = "gcs"
-        block["providerConfig"] = {"gcs": {"project": spec.gcp.project_id if spec.gcp else "<GCP_PROJECT_ID>"}}
-        comment = "GCS buckets, reached with the pod's Workload Identity"
-    else:
-        block["provider"] = "azure"
-        block["providerConfig"] = {
-            "azure": {"account": spec.azure.storage_account if spec.azure else "<AZURE_STORAGE_ACCOUNT>"}
-        }
-        comment = "Azure Blob containers in the storage account, reached with Azure workload identity"
-        if keyed:
-            draft.notes.append(
-                "flyte-binary takes an Azure storage key only inline (configuration.storage.providerConfig.azure.key);"
-                " use storage.credentials: workload-identity, or add the key with overrides at your own risk."
-            )
-    draft.put("configuration.storage", block, comment)
+    access, secret = inline_secret(spec, store.access_key), inline_secret(spec, store.secret_key)
+    keys = (access, secret) if access is not None and secret is not None else None
+    storage = store_of(spec).binary_storage(spec, keys)
+    if storage.keys_from_secret:
+        _storage_keys_from_secret(draft)
+    block["provider"] = storage.provider
+    block["providerConfig"] = storage.config
+    if storage.note:
+        draft.notes.append(storage.note)
+    draft.put("configuration.storage", block, storage.comment)
 
 
 def _storage_keys_from_secret(draft: Draft) -> None:
@@ -234,24 +205,17 @@ def _identity(draft: Draft) -> None:
             {"annotations": annotations},
             f"{spec.identity_mode.value}: the Flyte pod's cloud identity (buckets, logs)",
         )
-    if spec.identity_mode is IdentityMode.AZURE_WORKLOAD_IDENTITY:
-        draft.put("deployment.podLabels", dict(AZURE_USE_LABEL))
+    identity = identity_of(spec)
+    if identity is not None and identity.pod_labels:
+        draft.put("deployment.podLabels", dict(identity.pod_labels))
     if spec.identity.propeller and spec.identity.propeller != spec.identity.backend:
         draft.notes.append(
             "flyte-binary runs propeller under the backend's service account; identity.propeller is not used."
         )
     backend = (spec.namespace, fullname(spec))
     tasks = ("<project>-<domain>", spec.identity.task_service_account)
-    subject = "system:serviceaccount:{}:{}"
-    project = spec.gcp.project_id if spec.gcp else "<GCP_PROJECT_ID>"
-    trust = {
-        IdentityMode.IRSA: f"let the backend role trust {subject.format(*backend)} and the task roles "
-        f"{subject.format(*tasks)} (StringLike on the cluster's OIDC subject)",
-        IdentityMode.GCP_WORKLOAD_IDENTITY: "grant roles/iam.workloadIdentityUser to "
-        f"{project}.svc.id.goog[{'/'.join(backend)}] on the backend GSA and to [{'/'.join(tasks)}] on the task GSAs",
-        IdentityMode.AZURE_WORKLOAD_IDENTITY: f"federate {subject.format(*backend)} with the backend identity and "
-        f"{subject.format(*tasks)} (one credential per project namespace) with the task identities",
-    }.get(spec.identity_mode)
+    cloud_identity = identity_of(spec)
+    trust = cloud_identity.trust(spec, backend, tasks) if cloud_identity is not None else None
     if trust:
         draft.notes.append(f"{spec.identity_mode.value}: {trust}.")
 

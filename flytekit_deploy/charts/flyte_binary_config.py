@@ -18,21 +18,21 @@ from typing import Any
 
 import yaml
 
+from ..clouds import cloud_of, identities, identity_of, store_of
+from ..clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
 from ..spec import (
     AuthMode,
     ConnectorKind,
     DeploymentSpec,
-    Environment,
     IdentityMode,
     IdentityProvider,
     LogProvider,
     Profile,
     SecretRef,
-    StorageProvider,
 )
 from .base import SecretSpec
 from .common import deep_merge, set_path
-from .connector import AZURE_USE_LABEL, IDENTITY_ANNOTATION, cluster_of, connector_endpoint, needs_connector_service
+from .connector import cluster_of, connector_endpoint, needs_connector_service
 
 __all__ = [
     "Draft",
@@ -53,9 +53,8 @@ __all__ = [
     "enabled_plugins",
 ]
 
-ROLE_NAME_KEY = "iam.amazonaws.com/role"
-"""Pod annotation FlyteAdmin writes an execution's IAM role under (upstream's EKS starters); the AWS Batch plugin
-must read the role from the same key."""
+ROLE_NAME_KEY = AWS_ROLE_NAME_KEY
+"""Pod annotation the AWS Batch plugin reads an execution's IAM role from (FlyteAdmin writes it there on AWS)."""
 
 CHART_ENABLED_PLUGINS = ["container", "sidecar", "k8s-array", "connector-service", "echo"]
 """flyte-binary's default ``enabled_plugins.tasks.task-plugins.enabled-plugins`` (a list: setting it replaces it)."""
@@ -63,18 +62,8 @@ CHART_ENABLED_PLUGINS = ["container", "sidecar", "k8s-array", "connector-service
 FLYTE_DEFAULT_DOMAINS = ["development", "staging", "production"]
 """FlyteAdmin's built-in domains; other lists are written to ``domains``."""
 
-TEMPLATE_VARIABLE: dict[IdentityMode, str] = {
-    IdentityMode.IRSA: "defaultIamRole",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "defaultIamServiceAccount",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "defaultAzureClientId",
-}
-"""Cluster-resource template variable carrying the task identity per domain (the names upstream uses for AWS/GCP)."""
-
-_TASK_IDENTITY_PLACEHOLDER: dict[IdentityMode, str] = {
-    IdentityMode.IRSA: "<FLYTE_TASKS_IAM_ROLE_ARN>",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "<FLYTE_TASKS_GSA_EMAIL>",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "<FLYTE_TASKS_CLIENT_ID>",
-}
+TEMPLATE_VARIABLE: dict[IdentityMode, str] = {i.mode: i.binary_template_variable for i in identities()}
+"""Cluster-resource template variable carrying the task identity per domain (each cloud names its own)."""
 
 _QUOTA: dict[str, tuple[str, str]] = {
     "cpu": ("projectQuotaCpu", "limits.cpu"),
@@ -236,7 +225,8 @@ def _quota_kinds(spec: DeploymentSpec) -> list[str]:
 
 
 def _task_identity_variable(spec: DeploymentSpec) -> str | None:
-    return TEMPLATE_VARIABLE.get(spec.identity_mode)
+    identity = identity_of(spec)
+    return identity.binary_template_variable if identity is not None else None
 
 
 def custom_data(spec: DeploymentSpec) -> list[dict[str, Any]]:
@@ -251,7 +241,9 @@ def custom_data(spec: DeploymentSpec) -> list[dict[str, Any]]:
     for domain in spec.projects.domains:
         items: list[dict[str, Any]] = []
         if variable is not None:
-            identity = spec.identity.task_identity(domain) or _TASK_IDENTITY_PLACEHOLDER[spec.identity_mode]
+            cloud_identity = identity_of(spec)
+            assert cloud_identity is not None  # a template variable exists only with a cloud identity
+            identity = spec.identity.task_identity(domain) or cloud_identity.tasks_placeholder
             items.append({variable: {"value": identity}})
         quota = spec.projects.quotas.get(domain)
         for kind in kinds:
@@ -279,7 +271,7 @@ def cluster_resource_templates(spec: DeploymentSpec) -> dict[str, str]:
         metadata: dict[str, Any] = {
             "name": spec.identity.task_service_account,
             "namespace": "{{ namespace }}",
-            "annotations": {IDENTITY_ANNOTATION[spec.identity_mode]: "{{ " + variable + " }}"},
+            "annotations": {_annotation(spec): "{{ " + variable + " }}"},
         }
         templates["002_serviceaccount.yaml"] = _dump(
             {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata}
@@ -301,6 +293,12 @@ def cluster_resource_templates(spec: DeploymentSpec) -> dict[str, str]:
 # ---- configuration.inline ---------------------------------------------------------------------------------------
 
 
+def _annotation(spec: DeploymentSpec) -> str:
+    identity = identity_of(spec)
+    assert identity is not None  # only called with a cloud identity
+    return identity.annotation
+
+
 def _aws_batch(spec: DeploymentSpec) -> bool:
     return any(c.kind is ConnectorKind.AWS_BATCH for c in spec.connectors)
 
@@ -308,20 +306,16 @@ def _aws_batch(spec: DeploymentSpec) -> bool:
 def _k8s_plugin(spec: DeploymentSpec) -> dict[str, Any]:
     """``plugins.k8s``: what every task pod gets from the environment."""
     k8s: dict[str, Any] = {"inject-finalizer": True}
-    env: list[dict[str, Any]] = []
-    if spec.environment is Environment.AWS:
-        env += [{"AWS_METADATA_SERVICE_TIMEOUT": 5}, {"AWS_METADATA_SERVICE_NUM_ATTEMPTS": 20}]
-    if spec.storage.provider is StorageProvider.S3_COMPATIBLE and spec.storage.endpoint:
-        env.append({"FLYTE_AWS_ENDPOINT": spec.storage.endpoint})
+    cloud = cloud_of(spec)
+    env: list[dict[str, Any]] = list(cloud.task_pod_env(spec))
+    # flyte-binary's task pods have so far had only the store's endpoint: the Azure account is not among it yet
+    env += [e for e in store_of(spec).task_pod_env(spec, inline=False) if "AZURE_STORAGE_ACCOUNT_NAME" not in e]
     if env:
         k8s["default-env-vars"] = env
-    if spec.environment is Environment.GCP:
-        k8s["gpu-device-node-label"] = "cloud.google.com/gke-accelerator"
-        k8s["gpu-partition-size-node-label"] = "cloud.google.com/gke-gpu-partition-size"
-        toleration = {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoSchedule"}
-        k8s["resource-tolerations"] = [{"nvidia.com/gpu": [toleration]}]
-    if spec.identity_mode is IdentityMode.AZURE_WORKLOAD_IDENTITY:
-        k8s["default-labels"] = dict(AZURE_USE_LABEL)
+    k8s.update(cloud.task_pod_plugin(spec))
+    identity = identity_of(spec)
+    if identity is not None and identity.pod_labels:
+        k8s["default-labels"] = dict(identity.pod_labels)
     return k8s
 
 
@@ -355,8 +349,9 @@ def inline_config(spec: DeploymentSpec) -> dict[str, Any]:
     data = custom_data(spec)
     if data:
         inline["cluster_resources"] = {"customData": data}
-    if spec.environment is Environment.AWS:
-        inline["flyteadmin"] = {"roleNameKey": ROLE_NAME_KEY}
+    role_name_key = cloud_of(spec).admin_role_name_key
+    if role_name_key is not None:
+        inline["flyteadmin"] = {"roleNameKey": role_name_key}
     plugins: dict[str, Any] = {"k8s": _k8s_plugin(spec)}
     if needs_connector_service(spec):
         plugins["connector-service"] = {"defaultConnector": {"endpoint": connector_endpoint(spec), "insecure": True}}

@@ -11,36 +11,33 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..clouds import StoreFacts, cloud_for, recognise, stores
 from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
-from ..spec import IdentityMode
+from ..spec import Environment, IdentityMode
 from .common import IDENTITY_ANNOTATION
 
 __all__ = ["read"]
 
-_ACCESS_KEY = {"name": "flyte-storage", "key": "access-key-id"}
-_SECRET_KEY = {"name": "flyte-storage", "key": "secret-access-key"}
 _CLASS_TO_CONTROLLER = {"alb": "alb", "nginx": "nginx", "gce": "gce", "contour": "contour", "traefik": "traefik"}
-_AUTH_TYPES = {"iam": "workload-identity", "accesskey": "secret"}
 
 
 def _environment(r: Reader) -> None:
     """The cloud, from the identity annotation or the storage provider (the file never names it)."""
     found = identity_kind(r.peek("serviceAccount.annotations"))
-    provider = r.peek("configuration.storage.provider", "s3")
-    endpoint = r.peek("configuration.storage.providerConfig.s3.endpoint")
     if found is not None:
         env, mode, backend = found
         r.take(f'serviceAccount.annotations["{_annotation(mode)}"]')
         r.put("identity.backend", backend)
-    elif provider == "gcs":
-        env = "gcp"
-    elif provider == "azure":
-        env = "azure"
-    elif provider == "s3" and not endpoint:
-        env = "aws"
     else:
-        env = "on-prem"
+        env = recognise(_store_facts(r)).environment.value
     r.put("environment", env)
+
+
+def _store_facts(r: Reader) -> StoreFacts:
+    return StoreFacts(
+        kind=r.peek("configuration.storage.provider", "s3"),
+        endpoint=r.peek("configuration.storage.providerConfig.s3.endpoint"),
+    )
 
 
 def _annotation(mode: str) -> str:
@@ -48,66 +45,22 @@ def _annotation(mode: str) -> str:
 
 
 def _storage(r: Reader) -> None:
-    env = r.got("environment")
-    provider = r.take("configuration.storage.provider", "s3")
+    facts = _store_facts(r)
+    r.take("configuration.storage.provider")
     base = "configuration.storage"
     metadata = r.take(f"{base}.metadataContainer")
     raw = r.take(f"{base}.userDataContainer")
     r.put("storage.metadata_bucket", scalar(metadata))
     if raw and raw != metadata:
         r.put("storage.raw_data_bucket", scalar(raw))
-    if provider == "s3":
-        s3 = f"{base}.providerConfig.s3"
-        endpoint = r.peek(f"{s3}.endpoint")
-        auth_type = r.peek(f"{s3}.authType", "iam")
-        if endpoint:
-            r.put("storage.provider", "s3-compatible")
-            r.put("storage.endpoint", r.take(f"{s3}.endpoint"))
-            r.put("storage.credentials", "secret")  # an S3-compatible store always takes keys
-            refs = _env_secret_refs(r.peek("deployment.extraEnvVars"))
-            r.put("storage.access_key", refs.get("AWS_ACCESS_KEY_ID", _ACCESS_KEY))
-            r.put("storage.secret_key", refs.get("AWS_SECRET_ACCESS_KEY", _SECRET_KEY))
-            auth_type = None
-        else:
-            r.put("storage.provider", "s3")
-            region = r.take(f"{s3}.region")
-            r.put("storage.region", placeholder_or(region, "<AWS_REGION>") if region else None)
-        if auth_type in _AUTH_TYPES:
-            r.take(f"{s3}.authType")
-            r.put("storage.credentials", _AUTH_TYPES[auth_type])
-        if auth_type == "accesskey":
-            r.notes.append(
-                "configuration.storage.providerConfig.s3 accessKey/secretKey are kept verbatim: the spec takes keys "
-                "from a Secret (storage.access_key / storage.secret_key) — move them there"
-            )
-            r.put("storage.access_key", _ACCESS_KEY)
-            r.put("storage.secret_key", _SECRET_KEY)
-    elif provider == "gcs":
-        r.put("storage.provider", "gcs")
-        project = r.take(f"{base}.providerConfig.gcs.project")
-        if env == "gcp" and project:
-            r.put("gcp.project_id", placeholder_or(project, "<GCP_PROJECT_ID>"))
-    elif provider == "azure":
-        r.put("storage.provider", "azure")
-        account = r.take(f"{base}.providerConfig.azure.account")
-        if env == "azure" and account:
-            r.put("azure.storage_account", placeholder_or(account, "<AZURE_STORAGE_ACCOUNT>"))
-
-
-def _env_secret_refs(env: Any) -> dict[str, dict[str, str]]:
-    """``deployment.extraEnvVars`` entries read from Secrets: variable name -> {name, key} of the Secret."""
-    found: dict[str, dict[str, str]] = {}
-    for item in env if isinstance(env, list) else []:
-        ref = item.get("valueFrom", {}).get("secretKeyRef") if isinstance(item, Mapping) else None
-        if isinstance(ref, Mapping) and ref.get("name") and ref.get("key"):
-            found[str(item.get("name"))] = {"name": str(ref["name"]), "key": str(ref["key"])}
-    return found
+    store = next((store for store in stores().values() if store.recognises(facts)), None)
+    if store is not None:
+        store.read_binary(r, base)
 
 
 def _database(r: Reader) -> None:
     base = "configuration.database"
-    env = r.got("environment")
-    r.put("database.flavour", {"aws": "rds", "gcp": "cloud-sql", "azure": "azure-postgres"}.get(env, "external"))
+    r.put("database.flavour", cloud_for(Environment(r.got("environment"))).default_database_flavour.value)
     r.put("database.user", scalar(r.take(f"{base}.username")))
     r.put("database.host", scalar(r.take(f"{base}.host")))
     port = r.take(f"{base}.port")
@@ -139,11 +92,9 @@ def _logging(r: Reader) -> None:
         uri = str(block.get("templateUri") or "")
         if name == "cloudwatch" and (match := _CLOUDWATCH.search(uri)):
             r.put("observability.logs.cloudwatch_log_group", match.group("group"))
-            if r.got("environment") == "aws":
-                r.put("aws.region", placeholder_or(match.group("region"), "<AWS_REGION>"))
+            r.put_setting("aws.region", placeholder_or(match.group("region"), "<AWS_REGION>"))
         elif name == "stackdriver" and (match := _STACKDRIVER_PROJECT.search(uri)):
-            if r.got("environment") == "gcp":
-                r.put("gcp.project_id", placeholder_or(match.group("project"), "<GCP_PROJECT_ID>"))
+            r.put_setting("gcp.project_id", placeholder_or(match.group("project"), "<GCP_PROJECT_ID>"))
         elif name == "kubernetes" and "{{" in uri:
             r.put("observability.logs.kubernetes_url", uri.split("{{", 1)[0])
     links: list[dict[str, str]] = []

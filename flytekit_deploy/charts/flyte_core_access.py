@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..spec import AuthMode, DeploymentSpec, Environment, IdentityProvider, IngressController, TlsMode
+from ..clouds import cloud_of
+from ..spec import AuthMode, DeploymentSpec, IdentityProvider, IngressController, TlsMode
 from .base import SecretSpec
 from .flyte_core_parts import ADMIN_ROLES, PROPELLER_ROLES, Parts
 
 __all__ = ["add_ingress", "add_auth", "public_url"]
 
-_GRPC_HTTP2 = {"cloud.google.com/app-protocols": json.dumps({"grpc": "HTTP2"}, separators=(",", ":"))}
-"""GCP load balancers speak HTTP/2 to the gRPC port only when the Service says so."""
 _ALB_LISTEN_HTTP = '[{"HTTP": 80}]'
 _ALB_LISTEN_HTTPS = '[{"HTTP": 80}, {"HTTPS":443}]'
 _ALB_SSL_REDIRECT = (
@@ -110,9 +108,10 @@ def _controller_settings(spec: DeploymentSpec, parts: Parts) -> tuple[dict[str, 
 def add_ingress(spec: DeploymentSpec, parts: Parts) -> None:
     """``common.ingress``: the chart's HTTP and gRPC Ingresses, annotated for the controller in use."""
     ingress = spec.ingress
-    if spec.environment is Environment.GCP:
+    grpc_annotations = cloud_of(spec).grpc_service_annotations
+    if grpc_annotations:
         for service in ("flyteadmin", "datacatalog"):
-            parts.add({service: {"service": {"annotations": dict(_GRPC_HTTP2)}}})
+            parts.add({service: {"service": {"annotations": dict(grpc_annotations)}}})
     if not ingress.enabled:
         parts.add(
             {"common": {"ingress": {"enabled": False}}},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
 from ..spec import ConnectorKind, DeploymentSpec, LogProvider, Profile
 from .connector import connector_endpoint, needs_connector_service
 from .flyte_core_parts import Parts, escape_go_template
@@ -31,7 +32,7 @@ to the API server faster than client-go's default 5 qps, and drain the per-workf
 COPILOT_IMAGE = "cr.flyte.org/flyteorg/flytecopilot"
 CHART_ENABLED_PLUGINS = ["container", "sidecar", "k8s-array", "connector-service", "echo"]
 """flyte-core's default task plugins (a list: setting it replaces the whole list)."""
-ROLE_NAME_KEY = "iam.amazonaws.com/role"
+ROLE_NAME_KEY = AWS_ROLE_NAME_KEY
 """The pod annotation FlyteAdmin writes an execution's IAM role under (chart default roleNameKey); the AWS Batch
 plugin must read the role from the same key."""
 _KUBERNETES_LOG_PATH = "{{ .namespace }}/{{ .podName }}/pod?namespace={{ .namespace }}"

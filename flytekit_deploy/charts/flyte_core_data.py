@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import DeploymentSpec, IdentityMode, StorageCredentials, StorageProvider
+from ..clouds import identities, identity_of, store_of
+from ..spec import DeploymentSpec, StorageCredentials
 from .base import SecretSpec
-from .common import IDENTITY_ANNOTATION
-from .connector import AZURE_USE_LABEL
 from .flyte_core_parts import ADMIN_ROLES, EVERY_ROLE, Parts, resources_values
 
 __all__ = [
@@ -27,15 +26,8 @@ STORAGE_CONFIG_SECRET = "flyte-storage-config"
 _DEPS_MINIO_KEYS = ("minio", "miniostorage")
 """The development keys flyte-deps' MinIO and flyte-core's ``storage.type: sandbox`` both hard-code."""
 
-_TASK_IDENTITY_VAR = {
-    IdentityMode.IRSA: ("defaultIamRole", IDENTITY_ANNOTATION[IdentityMode.IRSA]),
-    IdentityMode.GCP_WORKLOAD_IDENTITY: ("gsa", IDENTITY_ANNOTATION[IdentityMode.GCP_WORKLOAD_IDENTITY]),
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: (
-        "defaultAzureClientId",
-        IDENTITY_ANNOTATION[IdentityMode.AZURE_WORKLOAD_IDENTITY],
-    ),
-}
-"""Identity mode -> (cluster resource template variable, service account annotation it fills)."""
+_TASK_IDENTITY_VAR = {i.mode: (i.core_template_variable, i.annotation) for i in identities()}
+"""Identity mode -> (cluster resource template variable, service account annotation it fills); from the clouds."""
 
 _NAMESPACE_TEMPLATE = """apiVersion: v1
 kind: Namespace
@@ -59,7 +51,7 @@ def _in_namespace_service(host: str, service: str, namespace: str) -> bool:
 def uses_deps_minio(spec: DeploymentSpec) -> bool:
     """Sandbox storage is the MinIO that flyte-deps runs (same service, same development keys)."""
     store = spec.storage
-    if not spec.is_sandbox or store.provider is not StorageProvider.S3_COMPATIBLE or not store.endpoint:
+    if not spec.is_sandbox or store.provider.home is not None or not store.endpoint:
         return False
     host = store.endpoint.split("://", 1)[-1].rstrip("/")
     keys = (store.access_key.value if store.access_key else None, store.secret_key.value if store.secret_key else None)
@@ -71,49 +63,15 @@ def uses_deps_postgres(spec: DeploymentSpec) -> bool:
     return spec.is_sandbox and _in_namespace_service(spec.database.host, "postgres", spec.namespace)
 
 
-def _azure_account(spec: DeploymentSpec) -> str:
-    return spec.azure.storage_account if spec.azure else "<AZURE_STORAGE_ACCOUNT>"
-
-
 def raw_output_prefix(spec: DeploymentSpec) -> str:
     """Where task outputs go, in the URI scheme flytekit reads."""
-    store = spec.storage
-    if store.provider is StorageProvider.GCS:
-        return f"gs://{store.data_bucket}/"
-    if store.provider is StorageProvider.AZURE:
-        return f"abfs://{store.data_bucket}@{_azure_account(spec)}.dfs.core.windows.net/"
-    return f"s3://{store.data_bucket}/"
-
-
-def _s3_region(spec: DeploymentSpec) -> str:
-    if spec.storage.region:
-        return spec.storage.region
-    return spec.aws.region if spec.aws else "us-east-1"
+    return store_of(spec).raw_output_prefix(spec)
 
 
 def _stow(spec: DeploymentSpec, keyed: bool, with_keys: bool) -> dict[str, Any]:
     """A stow storage config (``storage.type: custom``) for the store; ``keyed`` stores authenticate with keys,
     which are written here only when ``with_keys`` (the sandbox)."""
-    store = spec.storage
-    if store.provider is StorageProvider.AZURE:
-        config: dict[str, Any] = {"account": _azure_account(spec)}
-        if with_keys and store.secret_key is not None:
-            config["key"] = store.secret_key.value
-        return {"type": "stow", "container": store.metadata_bucket, "stow": {"kind": "azure", "config": config}}
-    if store.provider is StorageProvider.GCS:
-        project = spec.gcp.project_id if spec.gcp else "<GCP_PROJECT_ID>"
-        config = {"project_id": project, "scopes": "https://www.googleapis.com/auth/cloud-platform"}
-        if with_keys and store.secret_key is not None:
-            config["json"] = store.secret_key.value
-        return {"type": "stow", "container": store.metadata_bucket, "stow": {"kind": "google", "config": config}}
-    config = {"auth_type": "accesskey" if keyed else "iam", "region": _s3_region(spec)}
-    if with_keys:
-        config["access_key_id"] = store.access_key.value if store.access_key else None
-        config["secret_key"] = store.secret_key.value if store.secret_key else None
-    if store.endpoint:
-        config["endpoint"] = store.endpoint
-        config["disable_ssl"] = store.endpoint.startswith("http://")
-    return {"type": "stow", "container": store.metadata_bucket, "stow": {"kind": "s3", "config": config}}
+    return store_of(spec).stow(spec, keyed, with_keys)
 
 
 def add_storage(spec: DeploymentSpec, parts: Parts) -> None:
@@ -127,13 +85,9 @@ def add_storage(spec: DeploymentSpec, parts: Parts) -> None:
     if uses_deps_minio(spec):
         block["type"] = "sandbox"
         why = "flyte-deps' MinIO, which the chart's sandbox storage type is written for"
-    elif not keyed and store.provider is StorageProvider.S3:
-        block.update({"type": "s3", "s3": {"region": _s3_region(spec), "authType": "iam"}})
-        why = "S3 through the pods' IAM role (IRSA): no keys anywhere"
-    elif not keyed and store.provider is StorageProvider.GCS:
-        project = spec.gcp.project_id if spec.gcp else "<GCP_PROJECT_ID>"
-        block.update({"type": "gcs", "gcs": {"projectId": project}})
-        why = "GCS through GCP Workload Identity: no keys anywhere"
+    elif not keyed and (native := store_of(spec).core_native(spec)) is not None:
+        block.update(native[0])
+        why = native[1]
     elif inline:
         block.update({"type": "custom", "custom": _stow(spec, keyed=True, with_keys=True)})
         why = "sandbox store with its development keys inline (allowed in the sandbox only)"
@@ -145,7 +99,7 @@ def add_storage(spec: DeploymentSpec, parts: Parts) -> None:
         _storage_secret(spec, parts)
     else:
         block.update({"type": "custom", "custom": _stow(spec, keyed=False, with_keys=False)})
-        why = "Azure Blob Storage through stow with workload identity (no account key)"
+        why = "the store through stow with the pods' identity (no keys)"
     if store.cache_max_size_mb:
         block["cache"] = {"maxSizeMBs": store.cache_max_size_mb}
     block = {"type": block.pop("type"), **block}  # the chart's own order: type, then bucketName
@@ -154,8 +108,9 @@ def add_storage(spec: DeploymentSpec, parts: Parts) -> None:
         {"configmap": {"core": {"propeller": {"rawoutput-prefix": raw_output_prefix(spec)}}}},
         {"configmap.core": "FlytePropeller: where task outputs go, and how hard it works"},
     )
-    if store.provider is StorageProvider.GCS:
-        parts.add({"configmap": {"remoteData": {"remoteData": {"region": None, "scheme": "gcs"}}}})
+    remote_data = store_of(spec).core_remote_data()
+    if remote_data is not None:
+        parts.add({"configmap": {"remoteData": remote_data}})
     _task_pod_storage(spec, parts, inline)
 
 
@@ -186,18 +141,11 @@ def _storage_secret(spec: DeploymentSpec, parts: Parts) -> None:
 
 def _task_pod_storage(spec: DeploymentSpec, parts: Parts, inline: bool) -> None:
     """Environment and labels every task pod gets so flytekit reaches the store."""
-    store = spec.storage
-    env: list[dict[str, str]] = []
+    env = store_of(spec).task_pod_env(spec, inline)
     labels: list[dict[str, str]] = []
-    if store.provider is StorageProvider.S3_COMPATIBLE and store.endpoint:
-        env.append({"FLYTE_AWS_ENDPOINT": store.endpoint})
-        if inline and store.access_key is not None and store.secret_key is not None:
-            env.append({"FLYTE_AWS_ACCESS_KEY_ID": str(store.access_key.value)})
-            env.append({"FLYTE_AWS_SECRET_ACCESS_KEY": str(store.secret_key.value)})
-    if store.provider is StorageProvider.AZURE:
-        env.append({"AZURE_STORAGE_ACCOUNT_NAME": _azure_account(spec)})
-    if spec.identity_mode is IdentityMode.AZURE_WORKLOAD_IDENTITY:
-        labels.append(dict(AZURE_USE_LABEL))
+    identity = identity_of(spec)
+    if identity is not None and identity.pod_labels:
+        labels.append(dict(identity.pod_labels))
     k8s: dict[str, Any] = {}
     if env:
         k8s["default-env-vars"] = env
@@ -310,10 +258,8 @@ def add_project_resources(spec: DeploymentSpec, parts: Parts) -> None:
         {"cluster_resource_manager": block},
         {"cluster_resource_manager": "per project-domain namespace: " + ", ".join(t["key"] for t in templates)},
     )
-    if identity is not None and spec.identity_mode in (
-        IdentityMode.GCP_WORKLOAD_IDENTITY,
-        IdentityMode.AZURE_WORKLOAD_IDENTITY,
-    ):
+    cloud_identity = identity_of(spec)
+    if identity is not None and cloud_identity is not None and cloud_identity.per_namespace_binding:
         # Workload identity trusts one Kubernetes service account per namespace, bound by hand: one namespace
         # per domain keeps that to len(domains) bindings instead of one per project and domain.
         parts.add({"configmap": {"namespace_config": {"namespace_mapping": {"template": "{{ domain }}"}}}})

@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..clouds import StoreFacts, cloud_for, recognise, stores
 from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
-from ..spec import IdentityMode
+from ..spec import Environment, IdentityMode, SchedulerKind
 from .common import IDENTITY_ANNOTATION
 from .flyte_binary_import import _arn, _custom_data
 
@@ -33,25 +34,18 @@ _PREFIX = re.compile(r"^(?P<scheme>s3|gs|abfs|abfss)://(?P<bucket>[^/@]+)(@[^/]+
 def _environment(r: Reader) -> None:
     """The cloud, from the services' identity annotations or the storage type."""
     found = identity_kind(r.peek("flyteadmin.serviceAccount.annotations"))
-    kind = r.peek("storage.type", "sandbox")
-    if found is not None:
-        env = found[0]
-    elif kind == "gcs":
-        env = "gcp"
-    elif kind == "s3" and not r.peek("storage.s3.endpoint"):
-        env = "aws"
-    elif (
-        kind == "custom"
-        and r.peek("storage.custom.stow.kind") == "s3"
-        and r.peek("storage.custom.stow.config.endpoint")
-    ):
-        env = "on-prem"
-    elif kind == "sandbox":
-        env = "local"
-    else:
-        env = "on-prem"
-    r.put("environment", env)
-    r.put("model", "sandbox" if env == "local" else "single-cluster")
+    cloud = cloud_for(Environment(found[0])) if found is not None else recognise(_store_facts(r))
+    r.put("environment", cloud.environment.value)
+    # only a workstation's file is a sandbox: flyte-core's own storage type for flyte-deps' MinIO says so
+    r.put("model", "sandbox" if cloud.evidence(StoreFacts("sandbox")) else "single-cluster")
+
+
+def _store_facts(r: Reader) -> StoreFacts:
+    return StoreFacts(
+        kind=r.peek("storage.type", "sandbox"),
+        endpoint=r.peek("storage.s3.endpoint") or r.peek("storage.custom.stow.config.endpoint"),
+        stow_kind=r.peek("storage.custom.stow.kind"),
+    )
 
 
 def _identity(r: Reader) -> None:
@@ -76,7 +70,8 @@ def _annotation_key(mode: str) -> str:
 
 
 def _storage(r: Reader) -> None:
-    kind = r.take("storage.type", "sandbox")
+    facts = _store_facts(r)
+    r.take("storage.type")
     bucket = scalar(r.take("storage.bucketName"))
     r.put("storage.metadata_bucket", bucket)
     prefix = r.peek("configmap.core.propeller.rawoutput-prefix")
@@ -85,45 +80,9 @@ def _storage(r: Reader) -> None:
         r.put("storage.raw_data_bucket", match.group("bucket"))
     if match:
         r.take("configmap.core.propeller.rawoutput-prefix")
-    if kind == "s3":
-        endpoint = r.peek("storage.s3.endpoint")
-        if endpoint:
-            r.put("storage.provider", "s3-compatible")
-            r.put("storage.endpoint", r.take("storage.s3.endpoint"))
-        else:
-            r.put("storage.provider", "s3")
-            region = r.take("storage.s3.region")
-            r.put("storage.region", placeholder_or(region, "<AWS_REGION>") if region else None)
-            if r.got("environment") == "aws" and region:
-                r.put("aws.region", placeholder_or(region, "<AWS_REGION>"))
-        auth_type = r.peek("storage.s3.authType", "iam")
-        if auth_type == "iam":
-            r.put("storage.credentials", "workload-identity")
-        elif auth_type == "accesskey":
-            r.take("storage.s3.authType")
-            r.put("storage.credentials", "secret")
-            r.put("storage.access_key", {"name": "flyte-storage", "key": "access-key-id"})
-            r.put("storage.secret_key", {"name": "flyte-storage", "key": "secret-access-key"})
-            r.notes.append("storage.s3 accessKey/secretKey are kept verbatim: move them to a Secret")
-    elif (
-        kind == "custom"
-        and r.peek("storage.custom.stow.kind") == "s3"
-        and r.peek("storage.custom.stow.config.endpoint")
-    ):
-        r.take("storage.custom.stow.kind")
-        r.put("storage.provider", "s3-compatible")
-        r.put("storage.endpoint", r.take("storage.custom.stow.config.endpoint"))
-        r.put("storage.credentials", "secret")
-        r.put("storage.access_key", {"name": "flyte-storage", "key": "access-key-id"})
-        r.put("storage.secret_key", {"name": "flyte-storage", "key": "secret-access-key"})
-    elif kind == "custom" and r.peek("storage.custom.stow.kind") == "azure":
-        r.take("storage.custom.stow.kind")
-        r.put("storage.provider", "azure")
-    elif kind == "gcs":
-        r.put("storage.provider", "gcs")
-        project = r.take("storage.gcs.projectId")
-        if project and r.got("environment") == "gcp":
-            r.put("gcp.project_id", placeholder_or(project, "<GCP_PROJECT_ID>"))
+    store = next((store for store in stores().values() if store.recognises(facts)), None)
+    if store is not None:
+        store.read_core(r)
     cache = r.peek("storage.cache.maxSizeMBs")
     if cache:
         r.take("storage.cache.maxSizeMBs")
@@ -131,11 +90,7 @@ def _storage(r: Reader) -> None:
 
 
 def _database(r: Reader) -> None:
-    env = r.got("environment")
-    r.put(
-        "database.flavour",
-        {"aws": "rds", "gcp": "cloud-sql", "azure": "azure-postgres", "local": "in-cluster"}.get(env, "external"),
-    )
+    r.put("database.flavour", cloud_for(Environment(r.got("environment"))).default_database_flavour.value)
     admin, catalog = "db.admin.database", "db.datacatalog.database"
     r.put("database.host", scalar(r.take(f"{admin}.host")))
     port = r.take(f"{admin}.port")
@@ -180,7 +135,7 @@ def _services(r: Reader) -> None:
     if r.peek("workflow_scheduler.enabled") is False:
         r.take("workflow_scheduler.enabled")
         r.put("components.scheduler.enabled", False)
-    elif kind in ("native", "aws"):
+    elif kind in {k.value for k in SchedulerKind}:
         r.take("workflow_scheduler.enabled")
         r.take("workflow_scheduler.type")
         r.put("components.scheduler.kind", kind)
@@ -261,8 +216,8 @@ def _logs(r: Reader) -> None:
     if logs.get("cloudwatch-enabled"):
         r.put("observability.logs.cloudwatch_log_group", scalar(r.take(f"{base}.cloudwatch-log-group")))
         region = r.take(f"{base}.cloudwatch-region")
-        if region and r.got("environment") == "aws" and not r.got("aws.region"):
-            r.put("aws.region", placeholder_or(region, "<AWS_REGION>"))
+        if region and not r.got("aws.region"):
+            r.put_setting("aws.region", placeholder_or(region, "<AWS_REGION>"))
     if logs.get("stackdriver-enabled"):
         resource = r.take(f"{base}.stackdriver-logresourcename")
         r.put("observability.logs.stackdriver_log_resource", scalar(resource))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import Component, DeploymentSpec, Environment, IdentityMode, Profile, SchedulerKind
-from .connector import AZURE_USE_LABEL, IDENTITY_ANNOTATION
+from ..clouds import cloud_of, identity_of
+from ..spec import Component, DeploymentSpec, Profile, SchedulerKind
+from .connector import AZURE_USE_LABEL
 from .flyte_core_parts import ADMIN_ROLES, Parts, anti_affinity, resources_values
 
 __all__ = [
@@ -66,7 +67,7 @@ def add_services(spec: DeploymentSpec, parts: Parts) -> None:
         if name == "propeller":
             propeller = components.propeller
             values.update({"manager": propeller.manager, "createCRDs": propeller.create_crds})
-            if spec.profile is Profile.PRODUCTION and spec.environment is not Environment.GCP:
+            if spec.profile is Profile.PRODUCTION and cloud_of(spec).propeller_critical_priority:
                 # GKE admits system-cluster-critical pods only in kube-system; elsewhere it keeps propeller
                 # from being evicted before the task pods it manages.
                 values["priorityClassName"] = "system-cluster-critical"
@@ -153,9 +154,10 @@ def add_identity(spec: DeploymentSpec, parts: Parts) -> None:
     accounts of FlyteAdmin, DataCatalog and FlytePropeller (the ones touching object storage). The scheduler
     and the cluster resource sync only talk to PostgreSQL and Kubernetes, so they get none."""
     mode = spec.identity_mode
-    key = IDENTITY_ANNOTATION.get(mode)
-    if key is None:
+    cloud_identity = identity_of(spec)
+    if cloud_identity is None:
         return
+    key = cloud_identity.annotation
     identity = spec.identity
     wanted = {
         "flyteadmin": identity.backend,
@@ -168,8 +170,8 @@ def add_identity(spec: DeploymentSpec, parts: Parts) -> None:
         values: dict[str, Any] = {}
         if who:
             values["serviceAccount"] = {"annotations": {key: who}}
-        if mode is IdentityMode.AZURE_WORKLOAD_IDENTITY:
-            values["podLabels"] = dict(AZURE_USE_LABEL)
+        if cloud_identity.pod_labels:
+            values["podLabels"] = dict(cloud_identity.pod_labels)
         if values:
             parts.add({block: values})
     if not identity.backend:

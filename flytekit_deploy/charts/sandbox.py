@@ -22,7 +22,6 @@ from ..spec import (
     DeploymentSpec,
     LocalRuntime,
     LogProvider,
-    StorageProvider,
 )
 from .base import ReleaseValues
 from .common import deep_merge
@@ -154,7 +153,7 @@ def _storage(spec: DeploymentSpec, release: str, values: dict[str, Any], notes: 
     buckets = list(dict.fromkeys([store.metadata_bucket, store.data_bucket]))
     s3: dict[str, Any] = {"accessKey": access, "secretKey": secret}
     endpoint = _MINIO_ENDPOINT
-    if store.provider is not StorageProvider.S3_COMPATIBLE:
+    if store.provider.home is not None:  # a cloud's own store, not an S3-compatible endpoint
         notes.append(
             f"the sandbox chart stores data in its MinIO; storage.provider {store.provider.value} is not used."
         )

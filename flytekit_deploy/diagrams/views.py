@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..clouds import cloud_for
 from ..errors import Problem, SpecError, UserInputError
 from ..presets import get_preset
 from ..spec import (
@@ -28,7 +29,6 @@ from ..spec import (
     DeploymentModel,
     DeploymentSpec,
     Environment,
-    LocalRuntime,
     Profile,
     recommend_chart,
     spec_from_dict,
@@ -99,8 +99,9 @@ def _allowed(model: DeploymentModel, environment: Environment, chart: ChartName)
 
 def _environment_label(environment: Environment) -> str:
     name, service = ENVIRONMENT_NAMES[environment], KUBERNETES_SERVICE[environment]
-    if environment is Environment.LOCAL:
-        return f"{name}\n{', '.join(r.value for r in LocalRuntime)}"
+    flavours = cloud_for(environment).flavours
+    if flavours:
+        return f"{name}\n{', '.join(flavours)}"
     return name if service in name else f"{name} / {service}"
 
 

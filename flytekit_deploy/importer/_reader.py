@@ -3,25 +3,25 @@ which key paths were taken (everything else stays verbatim as overrides)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..charts.common import IDENTITY_ANNOTATION
 from ..charts.tree import Path, get, split
-from ..spec import DEFAULT_IDENTITY, is_placeholder
+from ..clouds import CLOUDS
+from ..spec import Environment
+from ..values_read import placeholder_or, scalar, sslmode_of
 
 __all__ = ["Reader", "identity_kind", "IDENTITY_ANNOTATIONS", "sslmode_of", "scalar", "placeholder_or"]
 
 IDENTITY_ANNOTATIONS: dict[str, tuple[str, str]] = {
-    IDENTITY_ANNOTATION[mode]: (env.value, mode.value)
-    for env, mode in DEFAULT_IDENTITY.items()
-    if mode in IDENTITY_ANNOTATION
+    cloud.identity.annotation: (env.value, cloud.identity.mode.value)
+    for env, cloud in CLOUDS.items()
+    if cloud.identity is not None
 }
 """ServiceAccount annotation -> (environment, identity mode) it reveals."""
 
-_SSLMODE = re.compile(r"(?:^|\s)sslmode=(\S+)")
+
 
 
 @dataclass
@@ -64,6 +64,13 @@ class Reader:
             node = node[key]
         return node
 
+    def put_setting(self, spec_path: str, value: Any) -> None:
+        """``put`` into an environment's settings section (``aws.region``) only when the file is of that
+        environment: a region read from an S3 block says nothing about a GCP project."""
+        environment = self.got("environment")
+        if environment is not None and Environment(environment).section == spec_path.split(".", 1)[0]:
+            self.put(spec_path, value)
+
     def is_taken(self, path: Path) -> bool:
         return any(path[: len(prefix)] == prefix for prefix in self.taken)
 
@@ -76,28 +83,3 @@ def identity_kind(annotations: Any) -> tuple[str, str, str] | None:
         if annotations.get(key):
             return env, mode, str(annotations[key])
     return None
-
-
-def sslmode_of(options: Any) -> str | None:
-    """``sslmode=require`` (libpq options string) -> ``require``."""
-    if not isinstance(options, str):
-        return None
-    match = _SSLMODE.search(options)
-    return match.group(1) if match else None
-
-
-def scalar(value: Any) -> str | None:
-    """A quantity or name as the spec stores it: a string, or None when empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
-def placeholder_or(value: Any, fallback: str) -> str:
-    """Values files spell placeholders freely (``<AWS-REGION-CODE>``); keep them when they are spec placeholders."""
-    text = scalar(value)
-    if text is None:
-        return fallback
-    return text if not text.startswith("<") or is_placeholder(text) else fallback

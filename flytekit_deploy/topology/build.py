@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..clouds import identity_of
 from ..spec import (
     AuthMode,
     ChartName,
@@ -20,7 +21,6 @@ from ..spec import (
     DataPlane,
     DeploymentModel,
     DeploymentSpec,
-    IdentityMode,
     LogProvider,
     SchedulerKind,
 )
@@ -294,7 +294,7 @@ class _Builder:
                 Ids.ACCOUNT,
                 spec.ingress.host or "",
             )
-        if spec.identity_mode is not IdentityMode.RBAC:
+        if identity_of(spec) is not None:
             t.add_node(Ids.IDENTITY, IDENTITY_NAMES[spec.identity_mode], NodeKind.INFRASTRUCTURE, infra)
         if self.c.scheduler.enabled and self.c.scheduler.kind is SchedulerKind.AWS:
             t.add_node(Ids.EVENTBRIDGE, "EventBridge Scheduler", NodeKind.INFRASTRUCTURE, infra)

@@ -7,6 +7,7 @@ says "EKS cluster", not "EKS cluster <EKS_CLUSTER_NAME>".
 
 from __future__ import annotations
 
+from ..clouds import CLOUDS, NO_CLOUD_IDENTITY, cloud_of, identities, named, stores
 from ..spec import (
     ConnectorKind,
     DatabaseFlavour,
@@ -17,7 +18,6 @@ from ..spec import (
     IngressController,
     LogProvider,
     StorageProvider,
-    is_placeholder,
 )
 
 __all__ = [
@@ -38,42 +38,21 @@ __all__ = [
     "object_store_label",
 ]
 
-ENVIRONMENT_NAMES: dict[Environment, str] = {
-    Environment.LOCAL: "Local Kubernetes",
-    Environment.AWS: "AWS",
-    Environment.GCP: "GCP",
-    Environment.AZURE: "Azure",
-    Environment.ONPREM: "Self-managed Kubernetes",
-}
+ENVIRONMENT_NAMES: dict[Environment, str] = {env: cloud.display_name for env, cloud in CLOUDS.items()}
 
-KUBERNETES_SERVICE: dict[Environment, str] = {
-    Environment.LOCAL: "local",
-    Environment.AWS: "EKS",
-    Environment.GCP: "GKE",
-    Environment.AZURE: "AKS",
-    Environment.ONPREM: "Kubernetes",
-}
+KUBERNETES_SERVICE: dict[Environment, str] = {env: cloud.kubernetes_service for env, cloud in CLOUDS.items()}
 
 DATABASE_NAMES: dict[DatabaseFlavour, str] = {
     DatabaseFlavour.IN_CLUSTER: "PostgreSQL (in-cluster)",
-    DatabaseFlavour.RDS: "RDS PostgreSQL",
-    DatabaseFlavour.CLOUD_SQL: "Cloud SQL PostgreSQL",
-    DatabaseFlavour.AZURE_POSTGRES: "Azure Database for PostgreSQL",
+    **{cloud.database.flavour: cloud.database.label for cloud in CLOUDS.values() if cloud.database is not None},
     DatabaseFlavour.EXTERNAL: "External PostgreSQL",
 }
 
-OBJECT_STORE_NAMES: dict[StorageProvider, str] = {
-    StorageProvider.S3: "S3 buckets",
-    StorageProvider.GCS: "GCS buckets",
-    StorageProvider.AZURE: "Azure Blob Storage containers",
-    StorageProvider.S3_COMPATIBLE: "S3-compatible store",
-}
+OBJECT_STORE_NAMES: dict[StorageProvider, str] = {provider: store.label for provider, store in stores().items()}
 
 IDENTITY_NAMES: dict[IdentityMode, str] = {
-    IdentityMode.RBAC: "Kubernetes service accounts (RBAC)",
-    IdentityMode.IRSA: "IAM roles (IRSA)",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "Google service accounts (Workload Identity)",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "Managed identities (Entra ID workload identity)",
+    NO_CLOUD_IDENTITY: "Kubernetes service accounts (RBAC)",
+    **{identity.mode: identity.name for identity in identities()},
 }
 
 IDP_NAMES: dict[IdentityProvider, str] = {
@@ -112,38 +91,14 @@ CONNECTOR_NAMES: dict[ConnectorKind, str] = {
 }
 
 
-def named(prefix: str, *values: str | None) -> str:
-    """``prefix`` followed by the values that are filled in (placeholders and empties dropped)."""
-    filled = [v for v in values if v and not is_placeholder(v)]
-    return " ".join([prefix, *filled])
-
-
 def account_label(spec: DeploymentSpec) -> str:
     """The outermost box: the cloud account, project or subscription, the workstation, or the own data centre."""
-    env = spec.environment
-    if spec.aws is not None and env is Environment.AWS:
-        return named("AWS account", spec.aws.account_id, spec.aws.region)
-    if spec.gcp is not None and env is Environment.GCP:
-        return named("GCP project", spec.gcp.project_id, spec.gcp.region)
-    if spec.azure is not None and env is Environment.AZURE:
-        return named("Azure subscription", spec.azure.subscription_id, spec.azure.region)
-    if spec.local is not None and env is Environment.LOCAL:
-        return f"Local machine ({spec.local.runtime.value})"
-    return "Self-managed infrastructure"
+    return cloud_of(spec).account_label(spec)
 
 
 def cluster_service(spec: DeploymentSpec) -> str:
     """EKS, GKE, AKS, the local runtime (k3d, kind...) or plain Kubernetes."""
-    if spec.local is not None and spec.environment is Environment.LOCAL:
-        return spec.local.runtime.value
-    return KUBERNETES_SERVICE[spec.environment]
-
-
-def _main_cluster_name(spec: DeploymentSpec) -> str | None:
-    for settings in (spec.aws, spec.gcp, spec.azure, spec.onprem):
-        if settings is not None:
-            return settings.cluster_name
-    return None
+    return cloud_of(spec).cluster_service(spec)
 
 
 def cluster_label(spec: DeploymentSpec, name: str | None = None) -> str:
@@ -153,7 +108,7 @@ def cluster_label(spec: DeploymentSpec, name: str | None = None) -> str:
     control plane name in multi-cluster).
     """
     if name is None:
-        name = _main_cluster_name(spec)
+        name = cloud_of(spec).cluster_name(spec)
     return f"Kubernetes API\n{named(f'{cluster_service(spec)} cluster', name)}"
 
 
@@ -165,6 +120,6 @@ def database_label(spec: DeploymentSpec) -> str:
 def object_store_label(spec: DeploymentSpec) -> str:
     """The object store; an S3-compatible endpoint that is the sandbox's (or says minio) is MinIO."""
     store = spec.storage
-    if store.provider is StorageProvider.S3_COMPATIBLE and (spec.is_sandbox or "minio" in (store.endpoint or "")):
+    if store.provider.home is None and (spec.is_sandbox or "minio" in (store.endpoint or "")):
         return "MinIO (object storage)"
     return OBJECT_STORE_NAMES[store.provider]
