@@ -308,8 +308,7 @@ def _k8s_plugin(spec: DeploymentSpec) -> dict[str, Any]:
     k8s: dict[str, Any] = {"inject-finalizer": True}
     cloud = cloud_of(spec)
     env: list[dict[str, Any]] = list(cloud.task_pod_env(spec))
-    # flyte-binary's task pods have so far had only the store's endpoint: the Azure account is not among it yet
-    env += [e for e in store_of(spec).task_pod_env(spec, inline=False) if "AZURE_STORAGE_ACCOUNT_NAME" not in e]
+    env += store_of(spec).task_pod_env(spec, inline=False)
     if env:
         k8s["default-env-vars"] = env
     k8s.update(cloud.task_pod_plugin(spec))
