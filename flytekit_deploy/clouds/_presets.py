@@ -106,7 +106,7 @@ def placeholder_buckets(provider: StorageProvider, noun: str = "BUCKET", **extra
         provider=provider,
         metadata_bucket=f"<METADATA_{noun}_NAME>",
         raw_data_bucket=f"<RAW_DATA_{noun}_NAME>",
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -140,21 +140,43 @@ class ObjectStore(Protocol):
     """One object store: how each chart is configured for it, what a task pod needs to reach it, and how a
     values file shows it."""
 
-    provider: StorageProvider
-    label: str
-    """Shown in diagrams, e.g. ``S3 buckets``."""
-    scheme: str
-    """URI scheme flytekit reads, e.g. ``s3``."""
-    signs_for_region: bool
-    """The client signs each request for one region, so a missing or wrong one is an access error."""
-    keys_ignored: tuple[str, str] | None
-    """(why, fix) when the charts cannot pass access keys to this store; None when keys work."""
-    s3_api: bool
-    """Speaks the S3 API (the live doctor probes it with boto3)."""
-    takes_endpoint: bool
-    """The spec names its endpoint (``storage.endpoint``)."""
-    takes_region: bool
-    """The spec may name its region (``storage.region``)."""
+    @property
+    def provider(self) -> StorageProvider: ...
+
+    @property
+    def label(self) -> str:
+        """Shown in diagrams, e.g. ``S3 buckets``."""
+        ...
+
+    @property
+    def scheme(self) -> str:
+        """URI scheme flytekit reads, e.g. ``s3``."""
+        ...
+
+    @property
+    def signs_for_region(self) -> bool:
+        """The client signs each request for one region, so a missing or wrong one is an access error."""
+        ...
+
+    @property
+    def keys_ignored(self) -> tuple[str, str] | None:
+        """(why, fix) when the charts cannot pass access keys to this store; None when keys work."""
+        ...
+
+    @property
+    def s3_api(self) -> bool:
+        """Speaks the S3 API (the live doctor probes it with boto3)."""
+        ...
+
+    @property
+    def takes_endpoint(self) -> bool:
+        """The spec names its endpoint (``storage.endpoint``)."""
+        ...
+
+    @property
+    def takes_region(self) -> bool:
+        """The spec may name its region (``storage.region``)."""
+        ...
 
     def check_by_hand(self, buckets: list[str], account: str | None) -> tuple[str, str]:
         """(commands to check the buckets by hand, the SDK a probe would need) for stores the kit cannot probe."""
@@ -191,28 +213,63 @@ class ObjectStore(Protocol):
 class Cloud(Protocol):
     """Everything the kit asks about one environment."""
 
-    environment: Environment
-    display_name: str
-    """``AWS``, ``Self-managed Kubernetes``... (diagram titles, tables)."""
-    kubernetes_service: str
-    """``EKS``, ``GKE``... or ``Kubernetes``."""
-    chapter: str | None
-    """The wiki chapter of this cloud, for findings (None: the topic's own chapter)."""
-    public_cloud: bool
-    """Ingress hosts are reachable from the internet by default."""
-    identity: CloudIdentity | None
-    object_store: ObjectStore | None
-    database: ManagedDatabase | None
-    ingress_controllers: tuple[IngressController, ...]
-    """Controllers that fit, the default first. The place where the ingress / gateway choice is made."""
-    flavours: tuple[str, ...]
-    """Kubernetes distributions this environment comes in, when it names them (kind, k3d... locally)."""
-    admin_role_name_key: str | None
-    """FlyteAdmin ``roleNameKey``: the pod annotation an execution's role is written under (AWS)."""
-    propeller_critical_priority: bool
-    """FlytePropeller may run as ``system-cluster-critical`` outside kube-system (GKE refuses it)."""
-    grpc_service_annotations: Mapping[str, str]
-    """Annotations flyte-core's gRPC Services need for the cloud's load balancer."""
+    @property
+    def environment(self) -> Environment: ...
+
+    @property
+    def display_name(self) -> str:
+        """``AWS``, ``Self-managed Kubernetes``... (diagram titles, tables)."""
+        ...
+
+    @property
+    def kubernetes_service(self) -> str:
+        """``EKS``, ``GKE``... or ``Kubernetes``."""
+        ...
+
+    @property
+    def chapter(self) -> str | None:
+        """The wiki chapter of this cloud, for findings (None: the topic's own chapter)."""
+        ...
+
+    @property
+    def public_cloud(self) -> bool:
+        """Ingress hosts are reachable from the internet by default."""
+        ...
+
+    @property
+    def identity(self) -> CloudIdentity | None: ...
+
+    @property
+    def object_store(self) -> ObjectStore | None: ...
+
+    @property
+    def database(self) -> ManagedDatabase | None: ...
+
+    @property
+    def ingress_controllers(self) -> tuple[IngressController, ...]:
+        """Controllers that fit, the default first. The place where the ingress / gateway choice is made."""
+        ...
+
+    @property
+    def flavours(self) -> tuple[str, ...]:
+        """Kubernetes distributions this environment comes in, when it names them (kind, k3d... locally)."""
+        ...
+
+    @property
+    def admin_role_name_key(self) -> str | None:
+        """FlyteAdmin ``roleNameKey``: the pod annotation an execution's role is written under (AWS)."""
+        ...
+
+    @property
+    def propeller_critical_priority(self) -> bool:
+        """FlytePropeller may run as ``system-cluster-critical`` outside kube-system (GKE refuses it)."""
+        ...
+
+    @property
+    def grpc_service_annotations(self) -> Mapping[str, str]:
+        """Annotations flyte-core's gRPC Services need for the cloud's load balancer."""
+        ...
+
     default_sslmode: SslMode
 
     @property

@@ -12,9 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..charts.registry import main_charts
 from ..clouds import FALLBACK, cloud_for
 from ..spec import ChartName, DeploymentModel, DeploymentSpec, Environment, recommend_chart
-from ..spec.model import ENVIRONMENT_SECTIONS, MAIN_CHARTS
+from ..spec.model import ENVIRONMENT_SECTIONS
 from .markdown import Markdown, md_table
 
 __all__ = ["combination_verdict", "model_chart_table", "model_environment_table", "recommendation_table"]
@@ -74,11 +75,11 @@ def model_chart_table(environment: Environment | None = None) -> Markdown:
     rows = []
     for model in DeploymentModel:
         cells = [model.value]
-        for chart in MAIN_CHARTS:
+        for chart in main_charts():
             ok, text = combination_verdict(model, environment, chart)
             cells.append("✓" if ok else f"✗ {text}")
         rows.append(cells)
-    return md_table(["model", *(c.value for c in MAIN_CHARTS)], rows)
+    return md_table(["model", *(c.value for c in main_charts())], rows)
 
 
 def model_environment_table(models: Iterable[DeploymentModel] = tuple(DeploymentModel)) -> Markdown:

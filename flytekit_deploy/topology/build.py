@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..charts.registry import chart_for
 from ..clouds import identity_of
 from ..spec import (
     AuthMode,
-    ChartName,
     Component,
     Components,
     DataPlane,
@@ -38,7 +38,7 @@ from .names import (
     object_store_label,
 )
 
-__all__ = ["build_topology", "COLLAPSE_ABOVE", "Ids", "is_binary_chart"]
+__all__ = ["build_topology", "COLLAPSE_ABOVE", "Ids"]
 
 COLLAPSE_ABOVE = 6
 """Data planes per execution label drawn one by one; more than this become one aggregated node."""
@@ -104,11 +104,6 @@ class Ids:
         return f"connector/{index}"
 
 
-def is_binary_chart(chart: ChartName) -> bool:
-    """flyte-binary, and flyte-sandbox which runs it: all Flyte services in one process."""
-    return chart in (ChartName.FLYTE_BINARY, ChartName.FLYTE_SANDBOX)
-
-
 def build_topology(
     spec: DeploymentSpec, *, expand_data_planes: bool = False, collapse_above: int = COLLAPSE_ABOVE
 ) -> Topology:
@@ -139,7 +134,7 @@ class _Builder:
     def __init__(self, spec: DeploymentSpec, *, expand_data_planes: bool, collapse_above: int) -> None:
         self.spec = spec
         self.c = spec.components
-        self.binary = is_binary_chart(spec.chart_name)
+        self.binary = chart_for(spec.chart_name).single_process
         self.multi = spec.model is DeploymentModel.MULTI_CLUSTER
         self.expand = expand_data_planes
         self.collapse_above = collapse_above

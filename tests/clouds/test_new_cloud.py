@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from flytekit_deploy.clouds import CLOUDS, Preset, registered
+from flytekit_deploy.clouds._presets import starter
 from flytekit_deploy.clouds.base import BaseCloud, Prerequisite
 from flytekit_deploy.clouds.onprem import DEFAULTS, S3_COMPATIBLE
-from flytekit_deploy.clouds._presets import starter
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset, preset_names
 from flytekit_deploy.spec import DeploymentSpec, Environment

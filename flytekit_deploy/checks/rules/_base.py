@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ...charts.layout import ChartLayout, layout_for
+from ...charts.layout import ChartLayout
+from ...charts.registry import layout_for
 from ...clouds import cloud_of
 from ...spec import ChartName, DeploymentSpec
 from ..findings import Finding, Severity

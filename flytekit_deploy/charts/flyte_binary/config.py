@@ -1,6 +1,6 @@
 """The Flyte-configuration half of the flyte-binary values: task log links, ``configuration.inline`` (Flyte's own
 config, merged over the chart's) and the cluster resource templates; and :class:`Draft`, the values being assembled
-by the sections of :mod:`.flyte_binary` and :mod:`.flyte_binary_access`.
+by the sections of :mod:`.emitter` and :mod:`.access`.
 
 Three template layers meet here, and each value must reach the one that reads it:
 
@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from ..clouds import cloud_of, identities, identity_of, store_of
-from ..clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
-from ..spec import (
+from ...clouds import cloud_of, identities, identity_of, store_of
+from ...clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
+from ...spec import (
     AuthMode,
     ConnectorKind,
     DeploymentSpec,
@@ -30,9 +30,9 @@ from ..spec import (
     Profile,
     SecretRef,
 )
-from .base import SecretSpec
-from .common import deep_merge, set_path
-from .connector import cluster_of, connector_endpoint, needs_connector_service
+from ..base import SecretSpec
+from ..common import cluster_of, deep_merge, set_path
+from ..flyteconnector.emitter import connector_endpoint, needs_connector_service
 
 __all__ = [
     "Draft",

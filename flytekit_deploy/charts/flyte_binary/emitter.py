@@ -6,25 +6,25 @@ set. No secret value ever lands in the values outside the sandbox: the chart's m
 used instead (``database.passwordPath`` with a mounted Secret, ``auth.clientSecretsExternalSecretRef`` and
 ``inlineSecretRef``, environment variables from Secrets), and each Secret comes back as a :class:`SecretSpec`.
 The Flyte-config half (log links, ``configuration.inline``, cluster resource templates, the :class:`Draft` being
-assembled) is in :mod:`.flyte_binary_config`; Ingresses and authentication are in :mod:`.flyte_binary_access`.
+assembled) is in :mod:`.config`; Ingresses and authentication are in :mod:`.access`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..clouds import identity_of, store_of
-from ..spec import (
+from ...clouds import identity_of, store_of
+from ...spec import (
     ChartName,
     DeploymentSpec,
     LogProvider,
     Logs,
 )
-from .base import ReleaseValues
-from .common import deep_merge
-from .connector import identity_annotations, needs_connector_service, resources_values
-from .flyte_binary_access import add_auth, add_ingress
-from .flyte_binary_config import (
+from ..base import ReleaseValues
+from ..common import deep_merge, identity_annotations, resources_values
+from ..flyteconnector.emitter import needs_connector_service
+from .access import add_auth, add_ingress
+from .config import (
     Draft,
     cluster_resource_templates,
     enabled_plugins,

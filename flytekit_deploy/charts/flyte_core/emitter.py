@@ -14,18 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Problem, SpecError
-from ..spec import ChartName, DeploymentModel, DeploymentSpec
-from .base import ReleaseValues
-from .common import deep_merge
-from .connector import cluster_of
-from .flyte_core_access import add_auth, add_ingress
-from .flyte_core_clusters import control_plane_profile, credentials_notes, credentials_secret, data_plane_profile
-from .flyte_core_config import add_connectors, add_propeller_config, add_task_logs
-from .flyte_core_data import add_database, add_project_resources, add_storage
-from .flyte_core_deps import deps_release
-from .flyte_core_parts import ALL_IN_ONE, CONTROL_PLANE, DATA_PLANE, Parts, merge
-from .flyte_core_services import add_identity, add_monitoring, add_scheduler, add_services
+from ...errors import Problem, SpecError
+from ...spec import ChartName, DeploymentModel, DeploymentSpec
+from ..base import ReleaseValues
+from ..common import cluster_of, deep_merge
+from ..flyte_deps.emitter import deps_release
+from .access import add_auth, add_ingress
+from .clusters import control_plane_profile, credentials_notes, credentials_secret, data_plane_profile
+from .config import add_connectors, add_propeller_config, add_task_logs
+from .data import add_database, add_project_resources, add_storage
+from .parts import ALL_IN_ONE, CONTROL_PLANE, DATA_PLANE, Parts, merge
+from .services import add_identity, add_monitoring, add_scheduler, add_services
 
 __all__ = ["CHART", "emit", "build_parts"]
 

@@ -17,18 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clouds import identity_of
-from ..clouds.azure import USE_LABEL as AZURE_USE
-from ..spec import (
+from ...clouds import identity_of
+from ...spec import (
     ChartName,
     Connector,
     ConnectorKind,
-    DeploymentModel,
     DeploymentSpec,
-    Resources,
 )
-from .base import ReleaseValues, SecretSpec
-from .common import IDENTITY_ANNOTATION, deep_merge
+from ..base import ReleaseValues, SecretSpec
+from ..common import cluster_of, deep_merge, identity_annotations, resources_values
 
 __all__ = [
     "emit",
@@ -37,11 +34,6 @@ __all__ = [
     "CONNECTOR_SERVICE",
     "CONNECTOR_PORT",
     "CONNECTOR_PACKAGES",
-    "IDENTITY_ANNOTATION",
-    "AZURE_USE_LABEL",
-    "identity_annotations",
-    "resources_values",
-    "cluster_of",
 ]
 
 CONNECTOR_SERVICE = "flyteconnector"
@@ -70,10 +62,6 @@ read the file named like the Secret key the spec gives."""
 _GOOGLE_CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
 
-AZURE_USE_LABEL = AZURE_USE
-"""Pod label the Azure workload identity webhook looks for before it injects the token (from clouds.azure)."""
-
-
 def connector_endpoint(spec: DeploymentSpec) -> str:
     """The in-cluster gRPC address of the connector Service, as FlytePropeller's ``connector-service`` plugin takes
     it: Flyte's ``k8s://`` resolver (the charts' own default is ``k8s://flyteconnector.flyte:8000``) balances over
@@ -87,45 +75,6 @@ def needs_connector_service(spec: DeploymentSpec) -> bool:
     if spec.components.connector.enabled:
         return True
     return any(c.kind is not ConnectorKind.AWS_BATCH for c in spec.connectors)
-
-
-def identity_annotations(spec: DeploymentSpec, identity: str | None) -> dict[str, str]:
-    """ServiceAccount annotations binding pods to ``identity`` (a placeholder when the spec leaves it empty)."""
-    cloud_identity = identity_of(spec)
-    if cloud_identity is None:
-        return {}
-    return {cloud_identity.annotation: identity or cloud_identity.backend_placeholder}
-
-
-def resources_values(resources: Resources) -> dict[str, Any]:
-    """A Kubernetes ``resources`` block from the spec's requests and limits (empty when nothing is set)."""
-    requests: dict[str, str] = {}
-    limits: dict[str, str] = {}
-    if resources.cpu_request:
-        requests["cpu"] = resources.cpu_request
-    if resources.memory_request:
-        requests["memory"] = resources.memory_request
-    if resources.cpu_limit:
-        limits["cpu"] = resources.cpu_limit
-    if resources.memory_limit:
-        limits["memory"] = resources.memory_limit
-    if resources.ephemeral_storage:
-        requests["ephemeral-storage"] = limits["ephemeral-storage"] = resources.ephemeral_storage
-    out: dict[str, Any] = {}
-    if requests:
-        out["requests"] = requests
-    if limits:
-        out["limits"] = limits
-    return out
-
-
-def cluster_of(spec: DeploymentSpec) -> str:
-    """The cluster the control plane runs in: the control-plane cluster with multi-cluster; else the environment's
-    cluster name, else the deployment name."""
-    if spec.model is DeploymentModel.MULTI_CLUSTER:
-        return spec.clusters.control_plane_name
-    name = getattr(spec.environment_settings, "cluster_name", None)
-    return str(name) if name else spec.name
 
 
 def _secret_file(connector: Connector) -> str:

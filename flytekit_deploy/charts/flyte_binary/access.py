@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import AuthMode, IngressController, TlsMode
-from .flyte_binary_config import Draft, fullname, inline_secret
+from ...spec import AuthMode, IngressController, TlsMode
+from .config import Draft, fullname, inline_secret
 
 __all__ = ["add_auth", "add_ingress", "AUTH_CONFIG_KEY"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clouds import cloud_of
-from ..spec import AuthMode, DeploymentSpec, IdentityProvider, IngressController, TlsMode
-from .base import SecretSpec
-from .flyte_core_parts import ADMIN_ROLES, PROPELLER_ROLES, Parts
+from ...clouds import cloud_of
+from ...spec import AuthMode, DeploymentSpec, IdentityProvider, IngressController, TlsMode
+from ..base import SecretSpec
+from .parts import ADMIN_ROLES, PROPELLER_ROLES, Parts
 
 __all__ = ["add_ingress", "add_auth", "public_url"]
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..spec import Resources
-from .base import SecretSpec
-from .common import deep_merge, merge_into
+from ...spec import Resources
+from ..base import SecretSpec
+from ..common import deep_merge, merge_into
 
 __all__ = [
     "ALL_IN_ONE",

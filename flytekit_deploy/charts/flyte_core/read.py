@@ -11,13 +11,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..clouds import StoreFacts, cloud_for, recognise, stores
-from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
-from ..spec import Environment, IdentityMode, SchedulerKind
-from .common import IDENTITY_ANNOTATION
-from .flyte_binary_import import _arn, _custom_data
+from ...clouds import StoreFacts, cloud_for, recognise, stores
+from ...spec import Environment, IdentityMode, SchedulerKind
+from ..common import IDENTITY_ANNOTATION
+from ..flyte_binary.read import _arn, _custom_data
+from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of
+from ..tree import resolve_values_refs
 
-__all__ = ["read", "SERVICES"]
+__all__ = ["read", "prepare", "SERVICES"]
 
 SERVICES: tuple[tuple[str, str], ...] = (
     ("admin", "flyteadmin"),
@@ -283,3 +284,16 @@ def read(values: Mapping[str, Any]) -> Reader:
     _auth(r)
     _projects(r)
     return r
+
+
+def prepare(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Resolve ``{{ .Values.* }}`` references as flyte-core's ``tpl`` does, and drop ``userSettings`` once nothing
+    refers to it any more (upstream's overlays keep their inputs there)."""
+    wanted = resolve_values_refs(values, values)
+    notes: list[str] = []
+    settings = wanted.get("userSettings")
+    rest = {k: v for k, v in wanted.items() if k != "userSettings"}
+    if isinstance(settings, Mapping) and ".Values.userSettings" not in repr(rest):
+        del wanted["userSettings"]
+        notes.append("userSettings was resolved into the keys that referenced it (as flyte-core's tpl does)")
+    return wanted, notes

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..charts.tree import Path, get, split
 from ..clouds import CLOUDS
 from ..spec import Environment
 from ..values_read import placeholder_or, scalar, sslmode_of
+from .tree import Path, get, split
 
 __all__ = ["Reader", "identity_kind", "IDENTITY_ANNOTATIONS", "sslmode_of", "scalar", "placeholder_or"]
 
@@ -20,8 +20,6 @@ IDENTITY_ANNOTATIONS: dict[str, tuple[str, str]] = {
     if cloud.identity is not None
 }
 """ServiceAccount annotation -> (environment, identity mode) it reveals."""
-
-
 
 
 @dataclass

@@ -6,16 +6,43 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from ..spec import ChartName, DeploymentSpec, IngressController, LogProvider
-from .base import ReleaseValues
-from .common import deep_merge
-from .flyte_core_data import uses_deps_minio, uses_deps_postgres
+from ...spec import ChartName, DeploymentSpec, IngressController, LogProvider
+from ..base import ReleaseValues
+from ..common import cluster_of, deep_merge
 
-__all__ = ["DEPS_RELEASE", "deps_release"]
+__all__ = ["DEPS_RELEASE", "emit", "deps_release", "uses_deps_minio", "uses_deps_postgres"]
 
 DEPS_RELEASE = "flyte-deps"
 _LOAD_BALANCER = {"type": "LoadBalancer"}
 """Local distributions (k3d, kind with a load balancer, Docker Desktop) map LoadBalancer services to localhost."""
+
+
+_DEPS_MINIO_KEYS = ("minio", "miniostorage")
+"""The development keys flyte-deps' MinIO and flyte-core's ``storage.type: sandbox`` both hard-code."""
+
+
+def _in_namespace_service(host: str, service: str, namespace: str) -> bool:
+    return host.split(":")[0] in {
+        service,
+        f"{service}.{namespace}",
+        f"{service}.{namespace}.svc",
+        f"{service}.{namespace}.svc.cluster.local",
+    }
+
+
+def uses_deps_minio(spec: DeploymentSpec) -> bool:
+    """Sandbox storage is the MinIO that flyte-deps runs (same service, same development keys)."""
+    store = spec.storage
+    if not spec.is_sandbox or store.provider.home is not None or not store.endpoint:
+        return False
+    host = store.endpoint.split("://", 1)[-1].rstrip("/")
+    keys = (store.access_key.value if store.access_key else None, store.secret_key.value if store.secret_key else None)
+    return host.endswith(":9000") and _in_namespace_service(host, "minio", spec.namespace) and keys == _DEPS_MINIO_KEYS
+
+
+def uses_deps_postgres(spec: DeploymentSpec) -> bool:
+    """Sandbox database is the PostgreSQL that flyte-deps runs (it trusts every connection: no password)."""
+    return spec.is_sandbox and _in_namespace_service(spec.database.host, "postgres", spec.namespace)
 
 
 def _dashboard_port(spec: DeploymentSpec) -> int | None:
@@ -75,3 +102,10 @@ def deps_release(spec: DeploymentSpec, cluster: str) -> ReleaseValues:
         # Contour's Envoy is a LoadBalancer service: local distributions map it to localhost:80
         client_endpoint="dns:///localhost:80" if contour else None,
     )
+
+
+def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
+    """flyte-deps on its own: the release a flyte-core sandbox installs first (flyte-core's emitter includes it)."""
+    if not (spec.is_sandbox and spec.chart_name is ChartName.FLYTE_CORE):
+        return []
+    return [deps_release(spec, cluster_of(spec))]

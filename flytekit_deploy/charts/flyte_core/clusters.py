@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import DataPlane, DeploymentSpec, TlsMode
-from .base import SecretSpec
+from ...spec import DataPlane, DeploymentSpec, TlsMode
+from ..base import SecretSpec
 
 __all__ = [
     "CREDENTIALS_SECRET",

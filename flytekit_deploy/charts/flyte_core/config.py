@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
-from ..spec import ConnectorKind, DeploymentSpec, LogProvider, Profile
-from .connector import connector_endpoint, needs_connector_service
-from .flyte_core_parts import Parts, escape_go_template
+from ...clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
+from ...spec import ConnectorKind, DeploymentSpec, LogProvider, Profile
+from ..flyteconnector.emitter import connector_endpoint, needs_connector_service
+from .parts import Parts, escape_go_template
 
 __all__ = [
     "PRODUCTION_PROPELLER",

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clouds import cloud_of, identity_of
-from ..spec import Component, DeploymentSpec, Profile, SchedulerKind
-from .connector import AZURE_USE_LABEL
-from .flyte_core_parts import ADMIN_ROLES, Parts, anti_affinity, resources_values
+from ...clouds import cloud_of, identity_of
+from ...spec import Component, DeploymentSpec, Profile, SchedulerKind
+from .parts import ADMIN_ROLES, Parts, anti_affinity, resources_values
 
 __all__ = [
     "SERVICES",
-    "AZURE_USE_LABEL",
     "service_enabled",
     "add_services",
     "add_scheduler",

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clouds import identities, identity_of, store_of
-from ..spec import DeploymentSpec, StorageCredentials
-from .base import SecretSpec
-from .flyte_core_parts import ADMIN_ROLES, EVERY_ROLE, Parts, resources_values
+from ...clouds import identities, identity_of, store_of
+from ...spec import DeploymentSpec, StorageCredentials
+from ..base import SecretSpec
+from ..flyte_deps.emitter import uses_deps_minio, uses_deps_postgres
+from .parts import ADMIN_ROLES, EVERY_ROLE, Parts, resources_values
 
 __all__ = [
     "STORAGE_CONFIG_SECRET",
-    "uses_deps_minio",
-    "uses_deps_postgres",
     "raw_output_prefix",
     "add_storage",
     "add_database",
@@ -22,9 +21,6 @@ __all__ = [
 
 STORAGE_CONFIG_SECRET = "flyte-storage-config"
 """Secret holding a complete ``storage.yaml`` when the store takes keys (flyte-core's ``storage.secretName``)."""
-
-_DEPS_MINIO_KEYS = ("minio", "miniostorage")
-"""The development keys flyte-deps' MinIO and flyte-core's ``storage.type: sandbox`` both hard-code."""
 
 _TASK_IDENTITY_VAR = {i.mode: (i.core_template_variable, i.annotation) for i in identities()}
 """Identity mode -> (cluster resource template variable, service account annotation it fills); from the clouds."""
@@ -37,30 +33,6 @@ spec:
   finalizers:
   - kubernetes
 """
-
-
-def _in_namespace_service(host: str, service: str, namespace: str) -> bool:
-    return host.split(":")[0] in {
-        service,
-        f"{service}.{namespace}",
-        f"{service}.{namespace}.svc",
-        f"{service}.{namespace}.svc.cluster.local",
-    }
-
-
-def uses_deps_minio(spec: DeploymentSpec) -> bool:
-    """Sandbox storage is the MinIO that flyte-deps runs (same service, same development keys)."""
-    store = spec.storage
-    if not spec.is_sandbox or store.provider.home is not None or not store.endpoint:
-        return False
-    host = store.endpoint.split("://", 1)[-1].rstrip("/")
-    keys = (store.access_key.value if store.access_key else None, store.secret_key.value if store.secret_key else None)
-    return host.endswith(":9000") and _in_namespace_service(host, "minio", spec.namespace) and keys == _DEPS_MINIO_KEYS
-
-
-def uses_deps_postgres(spec: DeploymentSpec) -> bool:
-    """Sandbox database is the PostgreSQL that flyte-deps runs (it trusts every connection: no password)."""
-    return spec.is_sandbox and _in_namespace_service(spec.database.host, "postgres", spec.namespace)
 
 
 def raw_output_prefix(spec: DeploymentSpec) -> str:

@@ -16,17 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec import (
+from ...spec import (
     ChartName,
     DatabaseFlavour,
     DeploymentSpec,
     LocalRuntime,
     LogProvider,
 )
-from .base import ReleaseValues
-from .common import deep_merge
-from .connector import cluster_of
-from .flyte_binary_config import logging_values
+from ..base import ReleaseValues
+from ..common import cluster_of, deep_merge
+from ..flyte_binary.config import logging_values
 
 __all__ = ["emit", "RELEASE", "PublishedImage", "PUBLISHED_IMAGES", "release_name"]
 

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..clouds import StoreFacts, cloud_for, recognise, stores
-from ..importer._reader import Reader, identity_kind, placeholder_or, scalar, sslmode_of
-from ..spec import Environment, IdentityMode
-from .common import IDENTITY_ANNOTATION
+from ...clouds import StoreFacts, cloud_for, recognise, stores
+from ...spec import Environment, IdentityMode
+from ..common import IDENTITY_ANNOTATION
+from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of
 
 __all__ = ["read"]
 
