@@ -35,11 +35,28 @@ from ._presets import CloudDefaults, Preset, placeholder_buckets, production, pr
 from ._s3 import S3Store
 from .base import BaseCloud, CloudIdentity, ManagedDatabase, named
 
-__all__ = ["CLOUD", "AwsCloud", "ROLE_NAME_KEY", "DEFAULTS"]
+__all__ = ["CLOUD", "AwsCloud", "ROLE_NAME_KEY", "DEFAULTS", "cloudwatch_template"]
 
 ROLE_NAME_KEY = "iam.amazonaws.com/role"
 """Pod annotation FlyteAdmin writes an execution's IAM role under (upstream's EKS starters); the AWS Batch plugin
 must read the role from the same key."""
+
+_CLOUDWATCH_STREAM = "var.log.containers.{{ .podName }}_{{ .namespace }}_{{ .containerName }}-{{ .containerId }}.log"
+
+
+def cloudwatch_template(spec: DeploymentSpec) -> str:
+    """Task log link. CloudWatch Logs Insights link to the Fluent Bit / Container Insights stream of the task's container."""
+    region = spec.aws.region if spec.aws else "<AWS_REGION>"
+    group = spec.observability.logs.cloudwatch_log_group
+    return (
+        "https://console.aws.amazon.com/cloudwatch/home?region="
+        + region
+        + "#logEventViewer:group="
+        + group
+        + ";stream="
+        + _CLOUDWATCH_STREAM
+    )
+
 
 _SUBJECT = "system:serviceaccount:{}:{}"
 

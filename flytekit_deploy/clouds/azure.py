@@ -33,7 +33,7 @@ from ._presets import (
 )
 from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
 
-__all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL"]
+__all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL", "azure_template"]
 
 USE_LABEL = {"azure.workload.identity/use": "true"}
 """Pod label the Azure workload identity webhook looks for before it injects the token."""
@@ -44,6 +44,11 @@ _SUBJECT = "system:serviceaccount:{}:{}"
 
 def storage_account(spec: DeploymentSpec) -> str:
     return spec.azure.storage_account if spec.azure else _NO_ACCOUNT
+
+
+def azure_template(spec: DeploymentSpec) -> str:
+    """Azure Monitor / Log Analytics query prefix with the pod name appended."""
+    return spec.observability.logs.azure_workspace_url + "{{ .podName }}"
 
 
 class AzureBlobStore:

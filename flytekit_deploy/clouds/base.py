@@ -289,10 +289,6 @@ class Cloud(Protocol):
         """Further ``plugins.k8s`` settings of the environment (GPU node labels...)."""
         ...
 
-    def read_settings(self, r: ValuesReader, facts: Mapping[str, Any]) -> None:
-        """Write what an imported file reveals about the account (region, project) into the settings section."""
-        ...
-
     def prerequisites(self, spec: DeploymentSpec) -> tuple[Prerequisite, ...]:
         """What must exist in the cloud before installing (buckets, database, identities)."""
         ...
@@ -357,9 +353,6 @@ class BaseCloud:
     def task_pod_plugin(self, spec: DeploymentSpec) -> Values:
         return {}
 
-    def read_settings(self, r: ValuesReader, facts: Mapping[str, Any]) -> None:
-        return None
-
     def evidence(self, facts: StoreFacts) -> int:
         return 1 if self.object_store is not None and self.object_store.recognises(facts) else 0
 
@@ -370,27 +363,34 @@ class BaseCloud:
     def prerequisites(self, spec: DeploymentSpec) -> tuple[Prerequisite, ...]:
         """The buckets, the database and the cloud identities the spec names, when they belong to this cloud."""
         found: list[Prerequisite] = []
-        store = self.object_store
-        if store is not None and spec.storage.provider is store.provider:
-            for bucket in dict.fromkeys((spec.storage.metadata_bucket, spec.storage.data_bucket)):
+        store, storage = self.object_store, spec.storage
+        if store is not None and storage.provider is store.provider:
+            found.append(
+                Prerequisite(
+                    f"{store.label}: {storage.metadata_bucket}", "Flyte's metadata", ("storage.metadata_bucket",)
+                )
+            )
+            if storage.data_bucket != storage.metadata_bucket:
                 found.append(
                     Prerequisite(
-                        f"{store.label}: {bucket}",
-                        "Flyte keeps metadata and task data there",
-                        ("storage.metadata_bucket", "storage.raw_data_bucket"),
+                        f"{store.label}: {storage.data_bucket}", "task outputs (raw data)", ("storage.raw_data_bucket",)
                     )
                 )
         if self.database is not None and spec.database.flavour is self.database.flavour:
             found.append(
                 Prerequisite(
-                    f"{self.database.name}: {spec.database.host}", "FlyteAdmin and DataCatalog", ("database.host",)
+                    f"{self.database.name}: {spec.database.host}",
+                    "FlyteAdmin's and DataCatalog's PostgreSQL",
+                    ("database.host",),
                 )
             )
         identity = self.identity
         if identity is not None and spec.identity_mode is identity.mode:
-            for field_name in ("backend", "tasks"):
-                who = getattr(spec.identity, field_name) or getattr(identity, f"{field_name}_placeholder")
+            for field_name, who in (("backend", "the Flyte services"), ("tasks", "task pods")):
+                given = getattr(spec.identity, field_name) or getattr(identity, f"{field_name}_placeholder")
                 found.append(
-                    Prerequisite(f"{identity.name}: {who}", f"identity.{field_name}", (f"identity.{field_name}",))
+                    Prerequisite(
+                        f"{identity.name}: {given}", f"the cloud identity of {who}", (f"identity.{field_name}",)
+                    )
                 )
         return tuple(found)

@@ -33,13 +33,33 @@ from ._presets import (
 )
 from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
 
-__all__ = ["CLOUD", "GcpCloud", "GcsStore", "DEFAULTS"]
+__all__ = ["CLOUD", "GcpCloud", "GcsStore", "DEFAULTS", "stackdriver_template"]
 
 _NO_PROJECT = "<GCP_PROJECT_ID>"
 
 
 def _project(spec: DeploymentSpec) -> str:
     return spec.gcp.project_id if spec.gcp else _NO_PROJECT
+
+
+_STACKDRIVER_QUERY = (
+    "resource.labels.namespace_name%3D%22{{.namespace}}%22%0A"
+    "resource.labels.pod_name%3D%22{{.podName}}%22%0A"
+    "resource.labels.container_name%3D%22{{.containerName}}%22"
+)
+
+
+def stackdriver_template(spec: DeploymentSpec) -> str:
+    """Cloud Logging query for the task's container (GKE writes container logs there by default)."""
+    project = _project(spec)
+    return (
+        "https://console.cloud.google.com/logs/query;query="
+        + _STACKDRIVER_QUERY
+        + "?project="
+        + project
+        + "&angularJsUrl=%2Flogs%2Fviewer%3Fproject%3D"
+        + project
+    )
 
 
 class GcsStore:

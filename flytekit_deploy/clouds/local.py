@@ -70,7 +70,8 @@ class LocalCloud(BaseCloud):
     environment = Environment.LOCAL
     display_name = "Local Kubernetes"
     kubernetes_service = "local"
-    ingress_controllers = (IngressController.CONTOUR, IngressController.NGINX, IngressController.NONE)
+    ingress_controllers = (IngressController.NONE, IngressController.CONTOUR, IngressController.NGINX)
+    """The sandbox is reached with port-forward; flyte-deps brings Contour for a flyte-core sandbox."""
     flavours = tuple(runtime.value for runtime in LocalRuntime)
 
     @property

@@ -20,6 +20,9 @@ import yaml
 
 from ...clouds import cloud_of, identities, identity_of, store_of
 from ...clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
+from ...clouds.aws import cloudwatch_template
+from ...clouds.azure import azure_template
+from ...clouds.gcp import stackdriver_template
 from ...spec import (
     AuthMode,
     ConnectorKind,
@@ -72,12 +75,6 @@ _QUOTA: dict[str, tuple[str, str]] = {
 }
 """Quota kind -> (template variable, ResourceQuota key); the variable names are flyte-core's."""
 
-_CLOUDWATCH_STREAM = "var.log.containers.{{ .podName }}_{{ .namespace }}_{{ .containerName }}-{{ .containerId }}.log"
-_STACKDRIVER_QUERY = (
-    "resource.labels.namespace_name%3D%22{{.namespace}}%22%0A"
-    "resource.labels.pod_name%3D%22{{.podName}}%22%0A"
-    "resource.labels.container_name%3D%22{{.containerName}}%22"
-)
 _KUBERNETES_LOG_PATH = "{{ .namespace }}/{{ .podName }}/pod?namespace={{ .namespace }}"
 
 
@@ -149,41 +146,9 @@ def fullname(spec: DeploymentSpec) -> str:
 # ---- task log links ---------------------------------------------------------------------------------------------
 
 
-def cloudwatch_template(spec: DeploymentSpec) -> str:
-    """CloudWatch Logs Insights link to the Fluent Bit / Container Insights stream of the task's container."""
-    region = spec.aws.region if spec.aws else "<AWS_REGION>"
-    group = spec.observability.logs.cloudwatch_log_group
-    return (
-        "https://console.aws.amazon.com/cloudwatch/home?region="
-        + region
-        + "#logEventViewer:group="
-        + group
-        + ";stream="
-        + _CLOUDWATCH_STREAM
-    )
-
-
-def stackdriver_template(spec: DeploymentSpec) -> str:
-    """Cloud Logging query for the task's container (GKE writes container logs there by default)."""
-    project = spec.gcp.project_id if spec.gcp else "<GCP_PROJECT_ID>"
-    return (
-        "https://console.cloud.google.com/logs/query;query="
-        + _STACKDRIVER_QUERY
-        + "?project="
-        + project
-        + "&angularJsUrl=%2Flogs%2Fviewer%3Fproject%3D"
-        + project
-    )
-
-
 def kubernetes_template(spec: DeploymentSpec) -> str:
     """Kubernetes dashboard log view of the task pod."""
     return spec.observability.logs.kubernetes_url + _KUBERNETES_LOG_PATH
-
-
-def azure_template(spec: DeploymentSpec) -> str:
-    """Azure Monitor / Log Analytics query prefix with the pod name appended."""
-    return spec.observability.logs.azure_workspace_url + "{{ .podName }}"
 
 
 def log_level(spec: DeploymentSpec) -> int:

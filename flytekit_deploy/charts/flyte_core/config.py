@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
+from ...clouds.azure import azure_template
 from ...spec import ConnectorKind, DeploymentSpec, LogProvider, Profile
 from ..flyteconnector.emitter import connector_endpoint, needs_connector_service
 from .parts import Parts, escape_go_template
@@ -65,7 +66,7 @@ def _log_settings(spec: DeploymentSpec) -> dict[str, Any]:
         settings["stackdriver-logresourcename"] = logs.stackdriver_log_resource
     templates: list[dict[str, Any]] = []
     if LogProvider.AZURE in providers:
-        uri = escape_go_template(logs.azure_workspace_url + "{{ .podName }}")
+        uri = escape_go_template(azure_template(spec))
         templates.append({"displayName": "Azure Logs", "templateUris": [uri]})
     if LogProvider.CUSTOM in providers:
         templates += [
