@@ -87,7 +87,7 @@ def cloud_branches(path: Path) -> list[str]:
         if id(node) in exempt:
             continue
         if _is_cloud_member(node):
-            found.append(f"{rel}:{getattr(node, "lineno", 0)}: {ast.unparse(node)}")
+            found.append(f"{rel}:{getattr(node, 'lineno', 0)}: {ast.unparse(node)}")
         elif isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
             if any(_is_cloud_string(s) for side in sides for s in _strings_in(side)):
