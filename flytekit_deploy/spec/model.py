@@ -137,7 +137,9 @@ class DeploymentSpec(SpecModel):
     def environment_settings(
         self,
     ) -> LocalSettings | AwsSettings | GcpSettings | AzureSettings | OnPremSettings:
-        settings = getattr(self, ENVIRONMENT_SECTIONS[self.environment])
+        settings: LocalSettings | AwsSettings | GcpSettings | AzureSettings | OnPremSettings | None = getattr(
+            self, self.environment.section
+        )
         assert settings is not None  # filled by _environment_section
         return settings
 
