@@ -129,9 +129,7 @@ def credentials(ctx: RuleContext) -> Iterator[Finding]:
                     f"identity.{field}",
                     f"storage uses workload identity, but identity.{field} is empty: {who} run without a cloud "
                     "identity and every bucket access is denied",
-                    f"set identity.{field} to the "
-                    + _identifier(spec)
-                    + " that may read and write the buckets",
+                    f"set identity.{field} to the " + _identifier(spec) + " that may read and write the buckets",
                     cloud_chapter(spec, "security"),
                     "storage.identity-missing",
                 )
