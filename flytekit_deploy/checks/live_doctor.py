@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..clouds import store_of
+from ..clouds import azure, store_of
 from ..spec import ChartName, DeploymentSpec, SecretRef, StorageCredentials, is_placeholder
 from .findings import Finding, Severity
 from .live import probe_object_store, probe_postgres
@@ -125,8 +125,8 @@ def _storage_findings(
         ]
     buckets = list(paths)
     if not store_of(spec).s3_api:
-        account = spec.azure.storage_account if spec.azure is not None else None
-        account = None if account is None or is_placeholder(account) else account
+        named = azure.storage_account(spec)
+        account = None if is_placeholder(named) else named
         return probe_object_store(st.provider.value, buckets, account=account)
     out: list[Finding] = []
     keys: dict[str, str | None] = {"access_key": None, "secret_key": None}

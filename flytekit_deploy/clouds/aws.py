@@ -35,7 +35,7 @@ from ._presets import CloudDefaults, Preset, placeholder_buckets, production, pr
 from ._s3 import S3Store
 from .base import BaseCloud, CloudIdentity, ManagedDatabase, named
 
-__all__ = ["CLOUD", "AwsCloud", "ROLE_NAME_KEY", "DEFAULTS", "cloudwatch_template"]
+__all__ = ["CLOUD", "AwsCloud", "ROLE_NAME_KEY", "DEFAULTS", "cloudwatch_template", "region", "account_id"]
 
 ROLE_NAME_KEY = "iam.amazonaws.com/role"
 """Pod annotation FlyteAdmin writes an execution's IAM role under (upstream's EKS starters); the AWS Batch plugin
@@ -46,11 +46,10 @@ _CLOUDWATCH_STREAM = "var.log.containers.{{ .podName }}_{{ .namespace }}_{{ .con
 
 def cloudwatch_template(spec: DeploymentSpec) -> str:
     """Task log link. CloudWatch Logs Insights link to the Fluent Bit / Container Insights stream of the task's container."""
-    region = spec.aws.region if spec.aws else "<AWS_REGION>"
     group = spec.observability.logs.cloudwatch_log_group
     return (
         "https://console.aws.amazon.com/cloudwatch/home?region="
-        + region
+        + region(spec)
         + "#logEventViewer:group="
         + group
         + ";stream="
@@ -59,6 +58,17 @@ def cloudwatch_template(spec: DeploymentSpec) -> str:
 
 
 _SUBJECT = "system:serviceaccount:{}:{}"
+
+
+def region(spec: DeploymentSpec) -> str:
+    """The AWS region AWS features (CloudWatch links, Batch, the EventBridge scheduler) use; a placeholder when the
+    spec has no AWS account section (an AWS feature chosen outside AWS)."""
+    return spec.aws.region if spec.aws else "<AWS_REGION>"
+
+
+def account_id(spec: DeploymentSpec) -> str:
+    return spec.aws.account_id if spec.aws else "<AWS_ACCOUNT_ID>"
+
 
 DEFAULTS = CloudDefaults(
     environment=Environment.AWS,

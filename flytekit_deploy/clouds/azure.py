@@ -33,7 +33,7 @@ from ._presets import (
 )
 from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
 
-__all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL", "azure_template"]
+__all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL", "azure_template", "storage_account"]
 
 USE_LABEL = {"azure.workload.identity/use": "true"}
 """Pod label the Azure workload identity webhook looks for before it injects the token."""

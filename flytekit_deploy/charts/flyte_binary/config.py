@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ...clouds import cloud_of, identities, identity_of, store_of
+from ...clouds import aws, cloud_of, identities, identity_of, store_of
 from ...clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
 from ...clouds.aws import cloudwatch_template
 from ...clouds.azure import azure_template
@@ -320,7 +320,7 @@ def inline_config(spec: DeploymentSpec) -> dict[str, Any]:
     if needs_connector_service(spec):
         plugins["connector-service"] = {"defaultConnector": {"endpoint": connector_endpoint(spec), "insecure": True}}
     if _aws_batch(spec):
-        region = spec.aws.region if spec.aws else "<AWS_REGION>"
+        region = aws.region(spec)
         plugins["aws"] = {"region": region, "batch": {"roleAnnotationKey": ROLE_NAME_KEY}}
     inline["plugins"] = plugins
     if spec.storage.cache_max_size_mb:

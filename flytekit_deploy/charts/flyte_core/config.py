@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...clouds import aws
 from ...clouds.aws import ROLE_NAME_KEY as AWS_ROLE_NAME_KEY
 from ...clouds.azure import azure_template
 from ...spec import ConnectorKind, DeploymentSpec, LogProvider, Profile
@@ -59,7 +60,7 @@ def _log_settings(spec: DeploymentSpec) -> dict[str, Any]:
         settings["kubernetes-template-uri"] = escape_go_template(logs.kubernetes_url + _KUBERNETES_LOG_PATH)
     settings["cloudwatch-enabled"] = LogProvider.CLOUDWATCH in providers
     if LogProvider.CLOUDWATCH in providers:
-        settings["cloudwatch-region"] = spec.aws.region if spec.aws else "<AWS_REGION>"
+        settings["cloudwatch-region"] = aws.region(spec)
         settings["cloudwatch-log-group"] = logs.cloudwatch_log_group
     if LogProvider.STACKDRIVER in providers:
         settings["stackdriver-enabled"] = True
@@ -106,7 +107,7 @@ def add_connectors(spec: DeploymentSpec, parts: Parts) -> None:
         plugins["connector-service"] = {"defaultConnector": {"endpoint": connector_endpoint(spec), "insecure": True}}
     if batch:
         task_types["aws-batch"] = "aws_array"
-        region = spec.aws.region if spec.aws else "<AWS_REGION>"
+        region = aws.region(spec)
         plugins["aws"] = {"region": region, "batch": {"roleAnnotationKey": ROLE_NAME_KEY}}
     enabled = [*CHART_ENABLED_PLUGINS, *(["aws_array"] if batch else [])]
     block = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...clouds import cloud_of, identity_of
+from ...clouds import aws, cloud_of, identity_of
 from ...spec import Component, DeploymentSpec, Profile, SchedulerKind
 from .parts import ADMIN_ROLES, Parts, anti_affinity, resources_values
 
@@ -110,9 +110,7 @@ def add_scheduler(spec: DeploymentSpec, parts: Parts) -> None:
         if block:
             parts.add({"flytescheduler": block}, {"flytescheduler": "FlyteScheduler runs as a single pod"})
         return
-    aws = spec.aws
-    region = aws.region if aws else "<AWS_REGION>"
-    account = aws.account_id if aws else "<AWS_ACCOUNT_ID>"
+    region, account = aws.region(spec), aws.account_id(spec)
     config = {
         "scheduler": {
             "eventScheduler": {
