@@ -1,5 +1,6 @@
 """The reading half the per-chart tables share: take values out of a values file into spec data, and remember
-which key paths were taken (everything else stays verbatim as overrides)."""
+which key paths were taken (everything else stays verbatim as overrides). It sits in charts/, below the importer,
+so the chart readers (``charts/<chart>/read.py``) and the importer share it without importing each other."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def identity_kind(annotations: Any) -> tuple[str, str, str] | None:
     """(environment, identity mode, identifier) from a ServiceAccount's annotations, if one binds a cloud identity."""
     if not isinstance(annotations, Mapping):
         return None
-    for key, (env, mode) in IDENTITY_ANNOTATIONS.items():
-        if annotations.get(key):
-            return env, mode, str(annotations[key])
+    for environment, cloud in CLOUDS.items():
+        identity = cloud.identity
+        if identity is not None and annotations.get(identity.annotation):
+            return environment.value, identity.mode.value, str(annotations[identity.annotation])
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..charts.registry import chart_for
-from ..clouds import identity_of
+from ..clouds import cloud_of, identity_of
 from ..spec import (
     AuthMode,
     Component,
@@ -27,14 +27,13 @@ from ..spec import (
 from .graph import NodeKind, Relation, Topology
 from .names import (
     CONNECTOR_NAMES,
-    ENVIRONMENT_NAMES,
-    IDENTITY_NAMES,
     IDP_NAMES,
     INGRESS_NAMES,
     LOG_BACKEND_NAMES,
     account_label,
     cluster_label,
     database_label,
+    identity_label,
     object_store_label,
 )
 
@@ -138,9 +137,7 @@ class _Builder:
         self.multi = spec.model is DeploymentModel.MULTI_CLUSTER
         self.expand = expand_data_planes
         self.collapse_above = collapse_above
-        self.t = Topology(
-            f"{spec.name}: {spec.model.value} on {ENVIRONMENT_NAMES[spec.environment]} ({spec.chart_name.value})"
-        )
+        self.t = Topology(f"{spec.name}: {spec.model.value} on {cloud_of(spec).display_name} ({spec.chart_name.value})")
         self.data_planes: list[_DataPlane] = []
         self.log_backends: list[tuple[LogProvider, str]] = []
         self.connectors: list[str] = []
@@ -290,7 +287,7 @@ class _Builder:
                 spec.ingress.host or "",
             )
         if identity_of(spec) is not None:
-            t.add_node(Ids.IDENTITY, IDENTITY_NAMES[spec.identity_mode], NodeKind.INFRASTRUCTURE, infra)
+            t.add_node(Ids.IDENTITY, identity_label(spec), NodeKind.INFRASTRUCTURE, infra)
         if self.c.scheduler.enabled and self.c.scheduler.kind is SchedulerKind.AWS:
             t.add_node(Ids.EVENTBRIDGE, "EventBridge Scheduler", NodeKind.INFRASTRUCTURE, infra)
             t.add_node(Ids.SQS, f"SQS queue {self.c.scheduler.aws_queue}", NodeKind.INFRASTRUCTURE, infra)

@@ -7,7 +7,7 @@ says "EKS cluster", not "EKS cluster <EKS_CLUSTER_NAME>".
 
 from __future__ import annotations
 
-from ..clouds import CLOUDS, NO_CLOUD_IDENTITY, cloud_of, identities, named, stores
+from ..clouds import CLOUDS, NO_CLOUD_IDENTITY, cloud_of, identities, identity_of, named, store_of, stores
 from ..spec import (
     ConnectorKind,
     DatabaseFlavour,
@@ -35,6 +35,7 @@ __all__ = [
     "cluster_service",
     "cluster_label",
     "database_label",
+    "identity_label",
     "object_store_label",
 ]
 
@@ -112,8 +113,17 @@ def cluster_label(spec: DeploymentSpec, name: str | None = None) -> str:
     return f"Kubernetes API\n{named(f'{cluster_service(spec)} cluster', name)}"
 
 
+def identity_label(spec: DeploymentSpec) -> str:
+    """How pods authenticate: the cloud identity's name, or plain Kubernetes service accounts."""
+    identity = identity_of(spec)
+    return identity.name if identity is not None else IDENTITY_NAMES[spec.identity_mode]
+
+
 def database_label(spec: DeploymentSpec) -> str:
     """The database: the managed service's name, or PostgreSQL in the cluster for the sandbox."""
+    database = cloud_of(spec).database
+    if database is not None and database.flavour is spec.database.flavour:
+        return database.label
     return DATABASE_NAMES[spec.database.flavour]
 
 
@@ -122,4 +132,4 @@ def object_store_label(spec: DeploymentSpec) -> str:
     store = spec.storage
     if store.provider.home is None and (spec.is_sandbox or "minio" in (store.endpoint or "")):
         return "MinIO (object storage)"
-    return OBJECT_STORE_NAMES[store.provider]
+    return store_of(spec).label

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flytekit_deploy.clouds import CLOUDS, Preset, registered
+from flytekit_deploy.clouds import CLOUDS, Preset, cloud_of, registered
 from flytekit_deploy.clouds._presets import starter
 from flytekit_deploy.clouds.base import BaseCloud, Prerequisite
 from flytekit_deploy.clouds.onprem import DEFAULTS, S3_COMPATIBLE
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset, preset_names
 from flytekit_deploy.spec import DeploymentSpec, Environment
+from flytekit_deploy.topology import build_topology
 from flytekit_deploy.topology.names import account_label, cluster_label
 
 
@@ -51,6 +52,10 @@ def test_a_registered_cloud_answers_everywhere() -> None:
         spec = get_preset("lab-starter")
         assert account_label(spec) == "Lab data centre"
         assert "LabKube cluster" in cluster_label(spec)
+        topology = build_topology(spec)
+        assert topology.title == "lab: single-cluster on Lab cluster (flyte-binary)"
+        assert any("Lab data centre" in group.label for group in topology.groups)
+        assert cloud_of(spec).prerequisites(spec)[0].name == "lab proxy"
         values = build_plan(spec).releases[0].values
         env = values["configuration"]["inline"]["plugins"]["k8s"]["default-env-vars"]
         assert {"LAB_PROXY": "http://proxy.lab:3128"} in env

@@ -11,9 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...clouds import StoreFacts, cloud_for, recognise, stores
+from ...clouds import StoreFacts, cloud_for, identities, recognise, stores
 from ...spec import Environment, IdentityMode
-from ..common import IDENTITY_ANNOTATION
 from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of
 
 __all__ = ["read"]
@@ -41,7 +40,7 @@ def _store_facts(r: Reader) -> StoreFacts:
 
 
 def _annotation(mode: str) -> str:
-    return IDENTITY_ANNOTATION[IdentityMode(mode)]
+    return next(i.annotation for i in identities() if i.mode is IdentityMode(mode))
 
 
 def _storage(r: Reader) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...clouds import identities, identity_of, store_of
+from ...clouds import identity_of, store_of
 from ...spec import DeploymentSpec, StorageCredentials
 from ..base import SecretSpec
 from ..flyte_deps.emitter import uses_deps_minio, uses_deps_postgres
@@ -22,8 +22,6 @@ __all__ = [
 STORAGE_CONFIG_SECRET = "flyte-storage-config"
 """Secret holding a complete ``storage.yaml`` when the store takes keys (flyte-core's ``storage.secretName``)."""
 
-_TASK_IDENTITY_VAR = {i.mode: (i.core_template_variable, i.annotation) for i in identities()}
-"""Identity mode -> (cluster resource template variable, service account annotation it fills); from the clouds."""
 
 _NAMESPACE_TEMPLATE = """apiVersion: v1
 kind: Namespace
@@ -265,9 +263,10 @@ def _quota_vars(spec: DeploymentSpec, parts: Parts) -> list[tuple[str, str, str]
 
 def _task_identity(spec: DeploymentSpec, parts: Parts) -> tuple[str, str] | None:
     """The template variable and annotation of the task service account's identity, when every domain has one."""
-    found = _TASK_IDENTITY_VAR.get(spec.identity_mode)
-    if found is None:
+    identity = identity_of(spec)
+    if identity is None:
         return None
+    found = (identity.core_template_variable, identity.annotation)
     missing = [d for d in spec.projects.domains if not spec.identity.task_identity(d)]
     if len(missing) == len(spec.projects.domains):
         return None

@@ -11,9 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...clouds import StoreFacts, cloud_for, recognise, stores
+from ...clouds import StoreFacts, cloud_for, identities, recognise, stores
 from ...spec import Environment, IdentityMode, SchedulerKind
-from ..common import IDENTITY_ANNOTATION
 from ..flyte_binary.read import _arn, _custom_data
 from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of
 from ..tree import resolve_values_refs
@@ -67,7 +66,7 @@ def _identity(r: Reader) -> None:
 
 
 def _annotation_key(mode: str) -> str:
-    return IDENTITY_ANNOTATION[IdentityMode(mode)]
+    return next(i.annotation for i in identities() if i.mode is IdentityMode(mode))
 
 
 def _storage(r: Reader) -> None:
