@@ -15,10 +15,10 @@ from .catalogue import keys_of
 from .layout import ChartLayout
 from .reading import Reader
 
-__all__ = ["Chart", "Emitter", "ValuesReader", "Preparer", "no_preparation"]
+__all__ = ["Chart", "Emitter", "ReadValues", "Preparer", "no_preparation"]
 
 Emitter = Callable[[DeploymentSpec], list[ReleaseValues]]
-ValuesReader = Callable[[Mapping[str, Any]], Reader]
+ReadValues = Callable[[Mapping[str, Any]], Reader]
 Preparer = Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]
 
 
@@ -42,7 +42,7 @@ class Chart:
     """Has control-plane and data-plane profiles."""
     beside_every_main: bool = False
     """Emitted after every main chart (it decides from the spec whether a release is needed)."""
-    read: ValuesReader | None = None
+    read: ReadValues | None = None
     """The importer's reader of a values file of this chart (None: not importable)."""
     prepare_import: Preparer = no_preparation
     """What to do to a values file before reading it (flyte-core resolves its ``userSettings`` references)."""

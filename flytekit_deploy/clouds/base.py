@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..spec import (
     DatabaseFlavour,
@@ -22,9 +22,7 @@ from ..spec import (
     StorageProvider,
     is_placeholder,
 )
-
-if TYPE_CHECKING:
-    from ._presets import Preset
+from ._presets import Preset
 
 __all__ = [
     "Cloud",
