@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write ``flytekit_deploy/checks/data/chart_keys.json`` from the Flyte v1.16.8 reference charts.
+"""Write ``flytekit_deploy/charts/chart_keys.json`` from the Flyte v1.16.8 reference charts.
 
 No chart ships a ``values.schema.json``, so the only description of a chart's keys is its default
 ``values.yaml``. This script turns each one into a catalog of dotted key paths with their types, then
@@ -29,7 +29,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference" / "flyte-v1.16.8"
-DEFAULT_OUTPUT = ROOT / "flytekit_deploy" / "checks" / "data" / "chart_keys.json"
+DEFAULT_OUTPUT = ROOT / "flytekit_deploy" / "charts" / "chart_keys.json"
 FLYTE_VERSION = "v1.16.8"
 CHARTS = ("flyte-binary", "flyte-core", "flyte-sandbox", "flyte-deps", "flyte", "flyteconnector")
 

@@ -8,12 +8,13 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from flytekit_deploy.charts import main_charts
 from flytekit_deploy.checks.chart_keys import check_values
 from flytekit_deploy.checks.findings import Severity
 from flytekit_deploy.errors import SpecError
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset
-from flytekit_deploy.spec import MAIN_CHARTS, ChartName, DeploymentModel, Environment, spec_from_dict
+from flytekit_deploy.spec import ChartName, DeploymentModel, Environment, spec_from_dict
 
 CLOUD_BASE = {
     Environment.AWS: "eks-starter",
@@ -71,7 +72,7 @@ def documented_reason(model: DeploymentModel, env: Environment, chart: ChartName
     return None
 
 
-COMBINATIONS = list(itertools.product(DeploymentModel, Environment, MAIN_CHARTS))
+COMBINATIONS = list(itertools.product(DeploymentModel, Environment, main_charts()))
 
 
 @pytest.mark.parametrize(("model", "env", "chart"), COMBINATIONS, ids=lambda v: v.value)

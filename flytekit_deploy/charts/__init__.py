@@ -1,29 +1,23 @@
-"""Chart emitters: the only code that knows Flyte chart keys. One module per chart."""
+"""Chart emitters and readers: the only code that knows Flyte chart keys. One folder per chart (``flyte_binary/``,
+``flyte_core/``, ``flyte_sandbox/``, ``flyte_deps/``, ``flyteconnector/``) and one static registry
+(:mod:`.registry`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import import_module
-
-from ..spec import ChartName, DeploymentSpec
 from .base import CHART_REPO_NAME, CHART_REPOSITORY, ReleaseValues, SecretSpec
+from .chart import Chart
+from .registry import CHARTS, chart_for, emit_releases, importable_charts, layout_for, main_charts
 
-__all__ = ["emit_releases", "ReleaseValues", "SecretSpec", "CHART_REPOSITORY", "CHART_REPO_NAME"]
-
-_MAIN_EMITTER = {
-    ChartName.FLYTE_BINARY: "flyte_binary",
-    ChartName.FLYTE_CORE: "flyte_core",
-    ChartName.FLYTE_SANDBOX: "sandbox",
-}
-
-
-def _emitter(module: str) -> Callable[[DeploymentSpec], list[ReleaseValues]]:
-    emit: Callable[[DeploymentSpec], list[ReleaseValues]] = import_module(f"{__name__}.{module}").emit
-    return emit
-
-
-def emit_releases(spec: DeploymentSpec) -> list[ReleaseValues]:
-    """Every Helm release the spec needs: the main chart's (one per cluster) and the connector's, in install order."""
-    releases = list(_emitter(_MAIN_EMITTER[spec.chart_name])(spec))
-    releases += _emitter("connector")(spec)
-    return releases
+__all__ = [
+    "CHARTS",
+    "CHART_REPOSITORY",
+    "CHART_REPO_NAME",
+    "Chart",
+    "ReleaseValues",
+    "SecretSpec",
+    "chart_for",
+    "emit_releases",
+    "importable_charts",
+    "layout_for",
+    "main_charts",
+]

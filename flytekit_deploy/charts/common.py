@@ -1,4 +1,5 @@
-"""Helpers every emitter shares: merging values and walking them. No chart keys here."""
+"""Helpers every emitter shares: merging values and walking them, a pod's identity annotations and resources,
+the cluster a release goes to. No chart keys here."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..spec import IdentityMode
+from ..clouds import identities, identity_of
+from ..spec import DeploymentModel, DeploymentSpec, IdentityMode, Resources
 
 __all__ = [
     "IDENTITY_ANNOTATION",
@@ -17,15 +19,54 @@ __all__ = [
     "find_placeholders",
     "set_path",
     "PLACEHOLDER_IN_TEXT",
+    "identity_annotations",
+    "resources_values",
+    "cluster_of",
 ]
 
-IDENTITY_ANNOTATION: dict[IdentityMode, str] = {
-    IdentityMode.IRSA: "eks.amazonaws.com/role-arn",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "iam.gke.io/gcp-service-account",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "azure.workload.identity/client-id",
-}
-"""The ServiceAccount annotation that binds a pod to its cloud identity, per identity mode (a cloud fact every
-chart uses the same way)."""
+IDENTITY_ANNOTATION: dict[IdentityMode, str] = {i.mode: i.annotation for i in identities()}
+"""The ServiceAccount annotation that binds a pod to its cloud identity, per identity mode (each cloud module
+names its own; every chart uses it the same way)."""
+
+
+def identity_annotations(spec: DeploymentSpec, identity: str | None) -> dict[str, str]:
+    """ServiceAccount annotations binding pods to ``identity`` (a placeholder when the spec leaves it empty)."""
+    cloud_identity = identity_of(spec)
+    if cloud_identity is None:
+        return {}
+    return {cloud_identity.annotation: identity or cloud_identity.backend_placeholder}
+
+
+def resources_values(resources: Resources) -> dict[str, Any]:
+    """A Kubernetes ``resources`` block from the spec's requests and limits (empty when nothing is set)."""
+    requests: dict[str, str] = {}
+    limits: dict[str, str] = {}
+    if resources.cpu_request:
+        requests["cpu"] = resources.cpu_request
+    if resources.memory_request:
+        requests["memory"] = resources.memory_request
+    if resources.cpu_limit:
+        limits["cpu"] = resources.cpu_limit
+    if resources.memory_limit:
+        limits["memory"] = resources.memory_limit
+    if resources.ephemeral_storage:
+        requests["ephemeral-storage"] = limits["ephemeral-storage"] = resources.ephemeral_storage
+    out: dict[str, Any] = {}
+    if requests:
+        out["requests"] = requests
+    if limits:
+        out["limits"] = limits
+    return out
+
+
+def cluster_of(spec: DeploymentSpec) -> str:
+    """The cluster the control plane runs in: the control-plane cluster with multi-cluster; else the environment's
+    cluster name, else the deployment name."""
+    if spec.model is DeploymentModel.MULTI_CLUSTER:
+        return spec.clusters.control_plane_name
+    name = getattr(spec.environment_settings, "cluster_name", None)
+    return str(name) if name else spec.name
+
 
 PLACEHOLDER_IN_TEXT = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
 

@@ -2,7 +2,7 @@
 
 Helm ignores a key it does not know without a word, so a typo such as ``storage.bucketname`` installs
 cleanly and then does nothing. None of Flyte's charts ships a ``values.schema.json``; the catalog in
-``data/chart_keys.json`` (written by ``scripts/gen_chart_keys.py`` from the charts' default values) stands in
+``charts/chart_keys.json`` (written by ``scripts/gen_chart_keys.py`` from the charts' default values) stands in
 for one: every valid dotted key path with its type, and the free-form maps where any subkey is allowed.
 
 >>> [f.path for f in check_values({"storage": {"bucketname": "b"}}, "flyte-core")]
@@ -14,15 +14,13 @@ for one: every valid dotted key path with its type, and the free-form maps where
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..charts.catalogue import chart_keys
 from ..errors import Problem, UserInputError
 from ..values_file import read_values_file
 from .findings import Finding, Severity
@@ -59,11 +57,8 @@ class ChartCatalog:
         return sorted(key[len(prefix) :] for key in self.keys if key.startswith(prefix) and key.count(".") == depth)
 
 
-@lru_cache(maxsize=1)
 def _load() -> Mapping[str, Any]:
-    text = resources.files(__package__).joinpath("data").joinpath("chart_keys.json").read_text(encoding="utf-8")
-    data: Mapping[str, Any] = json.loads(text)
-    return data
+    return chart_keys()
 
 
 def catalog(chart: str) -> ChartCatalog:

@@ -15,7 +15,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from ..clouds import store_for, stores
 from ..errors import Problem, UserInputError
+from ..spec import StorageProvider
 from .findings import Finding, Severity
 
 __all__ = ["LIVE_INSTALL_HINT", "S3_PROVIDERS", "probe_object_store", "probe_postgres"]
@@ -230,17 +232,13 @@ def probe_postgres(
 # --- object stores ---------------------------------------------------------------------------------------
 
 
+_BY_HAND = tuple(p.value for p, store in stores().items() if not store.s3_api)
+"""Stores the kit has no SDK for: checked by hand."""
+
+
 def _by_hand(provider: str, buckets: Sequence[str], account: str | None) -> list[Finding]:
     """GCS and Azure Blob need SDKs the kit does not carry: say how to check by hand instead."""
-    if provider == "gcs":
-        commands = "; ".join(f"`gcloud storage ls gs://{b}` (or `gsutil ls gs://{b}`)" for b in buckets)
-        sdk = "google-cloud-storage"
-    else:
-        commands = "; ".join(
-            f"`az storage container show --account-name {account or '<ACCOUNT>'} --name {b} --auth-mode login`"
-            for b in buckets
-        )
-        sdk = "azure-storage-blob"
+    commands, sdk = store_for(StorageProvider(provider)).check_by_hand(list(buckets), account)
     return [
         _f(
             Severity.INFO,
@@ -277,7 +275,7 @@ def probe_object_store(
     instance role).
     """
     provider = provider.lower()
-    if provider in ("gcs", "azure"):
+    if provider in _BY_HAND:
         return _by_hand(provider, buckets, account)
     if provider not in S3_PROVIDERS:
         raise UserInputError(
@@ -285,7 +283,7 @@ def probe_object_store(
                 Problem(
                     path="storage.provider",
                     message=f"unknown storage provider {provider!r}",
-                    fix=f"use one of {', '.join(S3_PROVIDERS + ('gcs', 'azure'))}",
+                    fix=f"use one of {', '.join(S3_PROVIDERS + _BY_HAND)}",
                 )
             ],
             source="live probe",

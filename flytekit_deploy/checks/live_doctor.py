@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..spec import ChartName, DeploymentSpec, SecretRef, StorageCredentials, StorageProvider, is_placeholder
+from ..clouds import azure, store_of
+from ..spec import ChartName, DeploymentSpec, SecretRef, StorageCredentials, is_placeholder
 from .findings import Finding, Severity
 from .live import probe_object_store, probe_postgres
 
@@ -123,9 +124,9 @@ def _storage_findings(
             )
         ]
     buckets = list(paths)
-    if st.provider in (StorageProvider.GCS, StorageProvider.AZURE):
-        account = spec.azure.storage_account if spec.azure is not None else None
-        account = None if account is None or is_placeholder(account) else account
+    if not store_of(spec).s3_api:
+        named = azure.storage_account(spec)
+        account = None if is_placeholder(named) else named
         return probe_object_store(st.provider.value, buckets, account=account)
     out: list[Finding] = []
     keys: dict[str, str | None] = {"access_key": None, "secret_key": None}

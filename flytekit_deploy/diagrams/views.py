@@ -19,21 +19,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..charts.registry import chart_for, main_charts
+from ..clouds import cloud_for
 from ..errors import Problem, SpecError, UserInputError
 from ..presets import get_preset
 from ..spec import (
-    MAIN_CHARTS,
     ChartName,
     ConnectorKind,
     DeploymentModel,
     DeploymentSpec,
     Environment,
-    LocalRuntime,
     Profile,
     recommend_chart,
     spec_from_dict,
 )
-from ..topology import COLLAPSE_ABOVE, Ids, NodeKind, Relation, Topology, build_topology, is_binary_chart
+from ..topology import COLLAPSE_ABOVE, Ids, NodeKind, Relation, Topology, build_topology
 from ..topology.names import ENVIRONMENT_NAMES, IDENTITY_NAMES, KUBERNETES_SERVICE, cluster_label
 from .display import Diagram
 
@@ -99,8 +99,9 @@ def _allowed(model: DeploymentModel, environment: Environment, chart: ChartName)
 
 def _environment_label(environment: Environment) -> str:
     name, service = ENVIRONMENT_NAMES[environment], KUBERNETES_SERVICE[environment]
-    if environment is Environment.LOCAL:
-        return f"{name}\n{', '.join(r.value for r in LocalRuntime)}"
+    flavours = cloud_for(environment).flavours
+    if flavours:
+        return f"{name}\n{', '.join(flavours)}"
     return name if service in name else f"{name} / {service}"
 
 
@@ -115,9 +116,9 @@ def deployment_options() -> Topology:
         group = f"profile-{profile.value}"
         if not t.has(group):
             t.add_group(group, profile.value.capitalize())
-        allowed = {env: [c for c in MAIN_CHARTS if _allowed(model, env, c)] for env in Environment}
+        allowed = {env: [c for c in main_charts() if _allowed(model, env, c)] for env in Environment}
         recommended = recommend_chart(model)
-        charts = [recommended] + [c for c in MAIN_CHARTS if c is not recommended]
+        charts = [recommended] + [c for c in main_charts() if c is not recommended]
         usable = [c.value for c in charts if any(c in found for found in allowed.values())]
         label = f"{model.value.capitalize()}\ncharts: {', '.join(usable)}"
         node = t.add_node(f"model-{model.value}", label, NodeKind.MODEL, group).id
@@ -133,7 +134,7 @@ def deployment_options() -> Topology:
 def _resource_kinds(spec: DeploymentSpec, releases: list[ReleaseValues]) -> list[tuple[str, str]]:
     """The Kubernetes resource types the releases create, each with what it holds for this spec."""
     full = build_topology(spec)
-    binary = is_binary_chart(spec.chart_name)
+    binary = chart_for(spec.chart_name).single_process
     workloads = ["flyte-binary"] if binary else []
     # the CoPilot is a sidecar in task pods, and flyte-binary's services are one Deployment
     workloads += [

@@ -8,7 +8,7 @@ something else than the file, keeps the file's value verbatim too. So ``import``
 the file installed, and the report says which keys the spec now owns and which stay hand-written.
 
 The per-chart reading tables are the inverse of the emitters and live beside them, so chart keys stay in charts/:
-:mod:`flytekit_deploy.charts.flyte_binary_import` and :mod:`flytekit_deploy.charts.flyte_core_import`.
+``charts/<chart>/read.py``, found through the chart registry (:attr:`flytekit_deploy.charts.Chart.read`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
-from ..charts.tree import Path, dotted, get, leaves, resolve_values_refs, set_in
+from ..charts.reading import Reader
+from ..charts.registry import chart_for, importable_charts
+from ..charts.tree import Path, dotted, get, leaves, set_in
 from ..errors import Problem, UserInputError
 from ..spec import ChartName, DeploymentSpec
 
 __all__ = ["ImportResult", "import_values", "import_values_file", "IMPORTABLE_CHARTS"]
 
-IMPORTABLE_CHARTS = (ChartName.FLYTE_BINARY, ChartName.FLYTE_CORE)
+IMPORTABLE_CHARTS = importable_charts()
 _MISSING = object()
 _MAIN_ROLES = ("all-in-one", "control-plane")
 
@@ -139,6 +141,68 @@ def _spec(data: dict[str, Any], chart: ChartName, overrides: dict[str, Any], sou
         ) from None
 
 
+def _read(values: Mapping[str, Any], chart: ChartName, source: str) -> tuple[dict[str, Any], Reader, list[str]]:
+    """The file as the chart sees it (after its own preparation), read into spec data by the chart's reader."""
+    if not isinstance(values, Mapping):
+        raise UserInputError(
+            [Problem("", f"values must be a mapping of keys, not {type(values).__name__}", "pass a values mapping")],
+            source=source,
+        )
+    found = chart_for(chart)
+    assert found.read is not None  # _chart admits importable charts only
+    wanted, notes = found.prepare_import(copy.deepcopy(dict(values)))
+    reader = found.read(wanted)
+    return wanted, reader, notes + reader.notes
+
+
+def _meaningful(wanted: Mapping[str, Any]) -> list[tuple[Path, Any]]:
+    """The file's leaves that say something (an empty mapping merges nothing over the chart's defaults)."""
+    return [(path, value) for path, value in leaves(wanted) if path and not (isinstance(value, Mapping) and not value)]
+
+
+def _overrides(wanted: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[dict[str, Any], list[Path]]:
+    """(what to keep verbatim, what the spec alone reproduces): every key the emitted ``base`` does not mean."""
+    overrides: dict[str, Any] = {}
+    reproduced: list[Path] = []
+    for path, value in _meaningful(wanted):
+        if _same(get(base, path, _MISSING), value):
+            reproduced.append(path)
+        else:
+            set_in(overrides, path, value)
+    return overrides, reproduced
+
+
+def _review_notes(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list[str]:
+    """What the emitted values still say otherwise than the file, even with the overrides."""
+    notes: list[str] = []
+    lost = [
+        path
+        for path, value in _meaningful(wanted)
+        if not _same(get(emitted, path, _MISSING), value)
+        and not (value is None and get(emitted, path, _MISSING) is _MISSING)
+    ]
+    if lost:
+        notes.append("emitted differently even with the override: " + ", ".join(dotted(p) for p in lost))
+    nulls = [path for path, value in leaves(wanted) if path and value is None and get(emitted, path, 0) is not None]
+    if nulls:
+        notes.append(
+            "null (delete the chart's default) at "
+            + ", ".join(dotted(p) for p in nulls)
+            + ": the emitter's merge drops it, so the chart's default comes back; check that key"
+        )
+    return notes
+
+
+def _added(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list[str]:
+    """Keys the emitter sets that the file did not."""
+    file_leaves = {path for path, _ in leaves(wanted)}
+    return sorted(
+        dotted(path)
+        for path, value in leaves(emitted)
+        if not any(path[: len(f)] == f for f in file_leaves) and not (isinstance(value, Mapping) and not value)
+    )
+
+
 def import_values(
     values: Mapping[str, Any],
     chart: str | ChartName,
@@ -153,42 +217,11 @@ def import_values(
     :class:`UserInputError` for an unknown chart, values that are not a mapping, or values the spec refuses.
     """
     chart_name = _chart(chart)
-    if not isinstance(values, Mapping):
-        raise UserInputError(
-            [Problem("", f"values must be a mapping of keys, not {type(values).__name__}", "pass a values mapping")],
-            source=source,
-        )
-    from ..charts import flyte_binary_import as flyte_binary
-    from ..charts import flyte_core_import as flyte_core
-
-    wanted: dict[str, Any] = copy.deepcopy(dict(values))
-    notes: list[str] = []
-    if chart_name is ChartName.FLYTE_CORE:
-        wanted = resolve_values_refs(wanted, wanted)
-        settings = wanted.get("userSettings")
-        rest = {k: v for k, v in wanted.items() if k != "userSettings"}
-        if isinstance(settings, Mapping) and ".Values.userSettings" not in repr(rest):
-            del wanted["userSettings"]
-            notes.append("userSettings was resolved into the keys that referenced it (as flyte-core's tpl does)")
-    reader = (flyte_core if chart_name is ChartName.FLYTE_CORE else flyte_binary).read(wanted)
-    notes += reader.notes
-    data = dict(reader.spec)
-    if name:
-        data["name"] = name
-    if namespace:
-        data["namespace"] = namespace
+    wanted, reader, notes = _read(values, chart_name, source)
+    data = {**reader.spec, **({"name": name} if name else {}), **({"namespace": namespace} if namespace else {})}
 
     # What the spec alone emits; every key of the file it does not reproduce is kept verbatim.
-    base = _main_values(_spec(data, chart_name, {}, source), chart_name)
-    overrides: dict[str, Any] = {}
-    reproduced: list[Path] = []
-    for path, value in leaves(wanted):
-        if not path or (isinstance(value, Mapping) and not value):
-            continue  # an empty mapping merges nothing over the chart's defaults
-        if _same(get(base, path, _MISSING), value):
-            reproduced.append(path)
-        else:
-            set_in(overrides, path, value)
+    overrides, reproduced = _overrides(wanted, _main_values(_spec(data, chart_name, {}, source), chart_name))
     read_but_kept = [dotted(p) for p, _ in leaves(overrides) if p and reader.is_taken(p)]
     if read_but_kept:
         notes.append(
@@ -197,36 +230,13 @@ def import_values(
         )
     spec = _spec(data, chart_name, overrides, source)
     emitted = _main_values(spec, chart_name)
-    lost = [
-        path
-        for path, value in leaves(wanted)
-        if path
-        and not (isinstance(value, Mapping) and not value)
-        and not _same(get(emitted, path, _MISSING), value)
-        and not (value is None and get(emitted, path, _MISSING) is _MISSING)
-    ]
-    if lost:
-        notes.append("emitted differently even with the override: " + ", ".join(dotted(p) for p in lost))
-    nulls = [path for path, value in leaves(wanted) if path and value is None and get(emitted, path, 0) is not None]
-    if nulls:
-        notes.append(
-            "null (delete the chart's default) at "
-            + ", ".join(dotted(p) for p in nulls)
-            + ": the emitter's merge drops it, so the chart's default comes back; check that key"
-        )
-    file_leaves = {path for path, _ in leaves(wanted)}
-    added = sorted(
-        dotted(path)
-        for path, value in leaves(emitted)
-        if not any(path[: len(f)] == f for f in file_leaves) and not (isinstance(value, Mapping) and not value)
-    )
     return ImportResult(
         spec=spec,
         mapped=sorted(dotted(p) for p in reproduced),
         unmapped=sorted(dotted(p) for p, _ in leaves(overrides) if p),
         overrides=overrides,
-        added=added,
-        notes=notes,
+        added=_added(wanted, emitted),
+        notes=notes + _review_notes(wanted, emitted),
     )
 
 

@@ -12,9 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..presets import PRESETS
+from ..charts.registry import main_charts
+from ..clouds import FALLBACK, cloud_for
 from ..spec import ChartName, DeploymentModel, DeploymentSpec, Environment, recommend_chart
-from ..spec.model import ENVIRONMENT_SECTIONS, MAIN_CHARTS
+from ..spec.model import ENVIRONMENT_SECTIONS
 from .markdown import Markdown, md_table
 
 __all__ = ["combination_verdict", "model_chart_table", "model_environment_table", "recommendation_table"]
@@ -31,10 +32,10 @@ _MODEL_NEEDS: dict[DeploymentModel, dict[str, Any]] = {
 def _base(environment: Environment) -> dict[str, Any]:
     """A valid non-sandbox spec of ``environment``: its first single-cluster preset; local borrows on-prem's (both
     use an S3-compatible store with keys in a Secret), the only cloud-free setup the presets hold."""
-    source = Environment.ONPREM if environment is Environment.LOCAL else environment
-    for preset in PRESETS.values():
+    candidates = [*cloud_for(environment).presets, *FALLBACK.presets]
+    for preset in candidates:
         spec = preset.build()
-        if spec.environment is source and spec.model is DeploymentModel.SINGLE_CLUSTER:
+        if spec.model is DeploymentModel.SINGLE_CLUSTER:
             data = spec.model_dump(mode="json", exclude_none=True)
             for section in ENVIRONMENT_SECTIONS.values():
                 data.pop(section, None)
@@ -67,16 +68,18 @@ def combination_verdict(model: DeploymentModel, environment: Environment, chart:
     return True, spec.chart_name.value
 
 
-def model_chart_table(environment: Environment = Environment.ONPREM) -> Markdown:
-    """Models (rows) against the main charts (columns) in one environment: ✓ or why not."""
+def model_chart_table(environment: Environment | None = None) -> Markdown:
+    """Models (rows) against the main charts (columns) in one environment (default: self-managed Kubernetes):
+    ✓ or why not."""
+    environment = environment or FALLBACK.environment
     rows = []
     for model in DeploymentModel:
         cells = [model.value]
-        for chart in MAIN_CHARTS:
+        for chart in main_charts():
             ok, text = combination_verdict(model, environment, chart)
             cells.append("✓" if ok else f"✗ {text}")
         rows.append(cells)
-    return md_table(["model", *(c.value for c in MAIN_CHARTS)], rows)
+    return md_table(["model", *(c.value for c in main_charts())], rows)
 
 
 def model_environment_table(models: Iterable[DeploymentModel] = tuple(DeploymentModel)) -> Markdown:

@@ -7,6 +7,7 @@ from enum import Enum
 from pydantic import Field
 
 from .base import Resources, SpecModel
+from .platform import Environment
 
 __all__ = ["Component", "SchedulerKind", "Scheduler", "Propeller", "Components"]
 
@@ -26,6 +27,11 @@ class Component(SpecModel):
 class SchedulerKind(str, Enum):
     NATIVE = "native"
     AWS = "aws"
+
+    @property
+    def home(self) -> Environment | None:
+        """The environment a scheduler kind runs in (None: anywhere)."""
+        return Environment.AWS if self is SchedulerKind.AWS else None
 
 
 class Scheduler(Component):

@@ -7,8 +7,9 @@ from enum import Enum
 from pydantic import Field
 
 from .base import SpecModel
+from .platform import Environment
 
-__all__ = ["IdentityMode", "Identity"]
+__all__ = ["IdentityMode", "Identity", "default_identity"]
 
 
 class IdentityMode(str, Enum):
@@ -18,6 +19,25 @@ class IdentityMode(str, Enum):
     IRSA = "irsa"
     GCP_WORKLOAD_IDENTITY = "gcp-workload-identity"
     AZURE_WORKLOAD_IDENTITY = "azure-workload-identity"
+
+    @property
+    def home(self) -> Environment | None:
+        """The only environment this identity mode exists in (None: plain RBAC works everywhere)."""
+        return {
+            IdentityMode.IRSA: Environment.AWS,
+            IdentityMode.GCP_WORKLOAD_IDENTITY: Environment.GCP,
+            IdentityMode.AZURE_WORKLOAD_IDENTITY: Environment.AZURE,
+        }.get(self)
+
+    @staticmethod
+    def default_for(environment: Environment) -> IdentityMode:
+        """The environment's own cloud identity, else RBAC."""
+        return next((mode for mode in IdentityMode if mode.home is environment), IdentityMode.RBAC)
+
+
+def default_identity(environment: Environment) -> IdentityMode:
+    """The identity mode an environment uses when the spec names none."""
+    return IdentityMode.default_for(environment)
 
 
 class Identity(SpecModel):

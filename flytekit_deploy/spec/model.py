@@ -11,7 +11,7 @@ from .base import DnsLabel, SecretRef, SpecModel
 from .clusters import Clusters, Connector
 from .components import Components, SchedulerKind
 from .database import Database
-from .identity import Identity, IdentityMode
+from .identity import Identity, IdentityMode, default_identity
 from .ingress import Ingress
 from .observability import Observability
 from .platform import (
@@ -33,27 +33,11 @@ __all__ = ["DeploymentSpec", "recommend_chart", "MAIN_CHARTS", "ENVIRONMENT_SECT
 
 MAIN_CHARTS = (ChartName.FLYTE_BINARY, ChartName.FLYTE_CORE, ChartName.FLYTE_SANDBOX)
 
-ENVIRONMENT_SECTIONS: dict[Environment, str] = {
-    Environment.LOCAL: "local",
-    Environment.AWS: "aws",
-    Environment.GCP: "gcp",
-    Environment.AZURE: "azure",
-    Environment.ONPREM: "onprem",
-}
+ENVIRONMENT_SECTIONS: dict[Environment, str] = {env: env.section for env in Environment}
+"""Environment -> the spec field holding its settings."""
 
-DEFAULT_IDENTITY: dict[Environment, IdentityMode] = {
-    Environment.LOCAL: IdentityMode.RBAC,
-    Environment.AWS: IdentityMode.IRSA,
-    Environment.GCP: IdentityMode.GCP_WORKLOAD_IDENTITY,
-    Environment.AZURE: IdentityMode.AZURE_WORKLOAD_IDENTITY,
-    Environment.ONPREM: IdentityMode.RBAC,
-}
-
-_WORKLOAD_IDENTITY_STORE: dict[StorageProvider, Environment] = {
-    StorageProvider.S3: Environment.AWS,
-    StorageProvider.GCS: Environment.GCP,
-    StorageProvider.AZURE: Environment.AZURE,
-}
+DEFAULT_IDENTITY: dict[Environment, IdentityMode] = {env: default_identity(env) for env in Environment}
+"""Environment -> the identity mode used when the spec names none."""
 
 
 def _sandbox_storage() -> Storage:
@@ -154,7 +138,7 @@ class DeploymentSpec(SpecModel):
         self,
     ) -> LocalSettings | AwsSettings | GcpSettings | AzureSettings | OnPremSettings:
         settings: LocalSettings | AwsSettings | GcpSettings | AzureSettings | OnPremSettings | None = getattr(
-            self, ENVIRONMENT_SECTIONS[self.environment]
+            self, self.environment.section
         )
         assert settings is not None  # filled by _environment_section
         return settings
@@ -186,7 +170,7 @@ class DeploymentSpec(SpecModel):
     def _environment_section(cls, data: Any) -> Any:
         """Create the settings section of the chosen environment when it is missing."""
         if isinstance(data, dict):
-            env = data.get("environment", Environment.LOCAL.value)
+            env = data.get("environment", cls.model_fields["environment"].default)
             try:
                 section = ENVIRONMENT_SECTIONS[Environment(env)]
             except ValueError:
@@ -260,10 +244,7 @@ class DeploymentSpec(SpecModel):
                 "set chart: flyte-binary or flyte-core, or model: sandbox",
                 "chart",
             )
-        if model is DeploymentModel.SANDBOX and self.environment not in (
-            Environment.LOCAL,
-            Environment.ONPREM,
-        ):
+        if model is DeploymentModel.SANDBOX and not self.environment.hosts_sandbox:
             raise invalid(
                 f"the sandbox model runs on a local or self-managed cluster, not {self.environment.value}",
                 "set environment: local, or model: single-cluster for a cloud deployment",
@@ -275,8 +256,9 @@ class DeploymentSpec(SpecModel):
                 "add connectors: [{kind: aws-batch}] (or databricks, snowflake, bigquery, slurm, sagemaker)",
                 "connectors",
             )
-        if self.components.scheduler.kind is SchedulerKind.AWS:
-            if self.environment is not Environment.AWS:
+        home = self.components.scheduler.kind.home
+        if home is not None:
+            if self.environment is not home:
                 raise invalid(
                     "the AWS scheduler runs on AWS only",
                     "set components.scheduler.kind: native",
@@ -291,11 +273,7 @@ class DeploymentSpec(SpecModel):
 
     def _check_identity_and_storage(self) -> None:
         mode, env = self.identity_mode, self.environment
-        cloud_of_mode = {
-            IdentityMode.IRSA: Environment.AWS,
-            IdentityMode.GCP_WORKLOAD_IDENTITY: Environment.GCP,
-            IdentityMode.AZURE_WORKLOAD_IDENTITY: Environment.AZURE,
-        }.get(mode)
+        cloud_of_mode = mode.home
         if cloud_of_mode is not None and cloud_of_mode is not env:
             raise invalid(
                 f"identity mode {mode.value} exists on {cloud_of_mode.value} only, the environment is {env.value}",
@@ -303,7 +281,7 @@ class DeploymentSpec(SpecModel):
                 "identity.mode",
             )
         store = self.storage
-        needs_env = _WORKLOAD_IDENTITY_STORE.get(store.provider)
+        needs_env = store.provider.home
         if store.credentials is StorageCredentials.WORKLOAD_IDENTITY:
             if needs_env is None:
                 raise invalid(
@@ -317,7 +295,7 @@ class DeploymentSpec(SpecModel):
                     "set storage.credentials: secret with access keys, or use the environment's own store",
                     "storage.credentials",
                 )
-            if mode is IdentityMode.RBAC:
+            if mode.home is None:
                 raise invalid(
                     "workload identity for storage needs a cloud identity mode, not rbac",
                     f"set identity.mode: {DEFAULT_IDENTITY[env].value}, or storage.credentials: secret",

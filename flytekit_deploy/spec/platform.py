@@ -32,11 +32,25 @@ class DeploymentModel(str, Enum):
 
 
 class Environment(str, Enum):
+    """Where Kubernetes runs. What each one means lives in ``flytekit_deploy.clouds``; the spec knows only the
+    two facts its own validation needs (below the clouds layer): the settings section, and whether the sandbox
+    model may run there."""
+
     LOCAL = "local"
     AWS = "aws"
     GCP = "gcp"
     AZURE = "azure"
     ONPREM = "on-prem"
+
+    @property
+    def section(self) -> str:
+        """The spec field holding this environment's settings (``on-prem`` -> ``onprem``)."""
+        return self.value.replace("-", "")
+
+    @property
+    def hosts_sandbox(self) -> bool:
+        """The sandbox model runs on a workstation or a self-managed cluster, never in a cloud account."""
+        return self in (Environment.LOCAL, Environment.ONPREM)
 
 
 class ChartName(str, Enum):

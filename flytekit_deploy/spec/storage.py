@@ -7,6 +7,7 @@ from enum import Enum
 from pydantic import Field, model_validator
 
 from .base import SecretRef, SpecModel
+from .platform import Environment
 from .validators import check_bucket, check_https_url, invalid
 
 __all__ = ["StorageProvider", "StorageCredentials", "Storage"]
@@ -17,6 +18,20 @@ class StorageProvider(str, Enum):
     GCS = "gcs"
     AZURE = "azure"
     S3_COMPATIBLE = "s3-compatible"
+
+    @property
+    def home(self) -> Environment | None:
+        """The environment whose workload identity reaches this store (None: any store reached with keys)."""
+        return {
+            StorageProvider.S3: Environment.AWS,
+            StorageProvider.GCS: Environment.GCP,
+            StorageProvider.AZURE: Environment.AZURE,
+        }.get(self)
+
+    @property
+    def takes_endpoint(self) -> bool:
+        """Only an S3-compatible store is named by its endpoint."""
+        return self is StorageProvider.S3_COMPATIBLE
 
 
 class StorageCredentials(str, Enum):
@@ -56,7 +71,7 @@ class Storage(SpecModel):
         check_bucket(self.metadata_bucket, self.provider.value, "metadata_bucket")
         if self.raw_data_bucket is not None:
             check_bucket(self.raw_data_bucket, self.provider.value, "raw_data_bucket")
-        if self.provider is StorageProvider.S3_COMPATIBLE:
+        if self.provider.takes_endpoint:
             if not self.endpoint:
                 raise invalid(
                     "an S3-compatible store needs an endpoint",

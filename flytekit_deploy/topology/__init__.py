@@ -6,7 +6,7 @@
 ['RDS PostgreSQL', 'S3 buckets']
 """
 
-from .build import COLLAPSE_ABOVE, Ids, build_topology, is_binary_chart
+from .build import COLLAPSE_ABOVE, Ids, build_topology
 from .graph import Edge, Group, LineStyle, Node, NodeKind, Relation, Topology
 
 __all__ = [
@@ -20,5 +20,4 @@ __all__ = [
     "Relation",
     "Topology",
     "build_topology",
-    "is_binary_chart",
 ]

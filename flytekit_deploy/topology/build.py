@@ -12,33 +12,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..charts.registry import chart_for
+from ..clouds import cloud_of, identity_of
 from ..spec import (
     AuthMode,
-    ChartName,
     Component,
     Components,
     DataPlane,
     DeploymentModel,
     DeploymentSpec,
-    IdentityMode,
     LogProvider,
     SchedulerKind,
 )
 from .graph import NodeKind, Relation, Topology
 from .names import (
     CONNECTOR_NAMES,
-    ENVIRONMENT_NAMES,
-    IDENTITY_NAMES,
     IDP_NAMES,
     INGRESS_NAMES,
     LOG_BACKEND_NAMES,
     account_label,
     cluster_label,
     database_label,
+    identity_label,
     object_store_label,
 )
 
-__all__ = ["build_topology", "COLLAPSE_ABOVE", "Ids", "is_binary_chart"]
+__all__ = ["build_topology", "COLLAPSE_ABOVE", "Ids"]
 
 COLLAPSE_ABOVE = 6
 """Data planes per execution label drawn one by one; more than this become one aggregated node."""
@@ -104,11 +103,6 @@ class Ids:
         return f"connector/{index}"
 
 
-def is_binary_chart(chart: ChartName) -> bool:
-    """flyte-binary, and flyte-sandbox which runs it: all Flyte services in one process."""
-    return chart in (ChartName.FLYTE_BINARY, ChartName.FLYTE_SANDBOX)
-
-
 def build_topology(
     spec: DeploymentSpec, *, expand_data_planes: bool = False, collapse_above: int = COLLAPSE_ABOVE
 ) -> Topology:
@@ -139,13 +133,11 @@ class _Builder:
     def __init__(self, spec: DeploymentSpec, *, expand_data_planes: bool, collapse_above: int) -> None:
         self.spec = spec
         self.c = spec.components
-        self.binary = is_binary_chart(spec.chart_name)
+        self.binary = chart_for(spec.chart_name).single_process
         self.multi = spec.model is DeploymentModel.MULTI_CLUSTER
         self.expand = expand_data_planes
         self.collapse_above = collapse_above
-        self.t = Topology(
-            f"{spec.name}: {spec.model.value} on {ENVIRONMENT_NAMES[spec.environment]} ({spec.chart_name.value})"
-        )
+        self.t = Topology(f"{spec.name}: {spec.model.value} on {cloud_of(spec).display_name} ({spec.chart_name.value})")
         self.data_planes: list[_DataPlane] = []
         self.log_backends: list[tuple[LogProvider, str]] = []
         self.connectors: list[str] = []
@@ -294,8 +286,8 @@ class _Builder:
                 Ids.ACCOUNT,
                 spec.ingress.host or "",
             )
-        if spec.identity_mode is not IdentityMode.RBAC:
-            t.add_node(Ids.IDENTITY, IDENTITY_NAMES[spec.identity_mode], NodeKind.INFRASTRUCTURE, infra)
+        if identity_of(spec) is not None:
+            t.add_node(Ids.IDENTITY, identity_label(spec), NodeKind.INFRASTRUCTURE, infra)
         if self.c.scheduler.enabled and self.c.scheduler.kind is SchedulerKind.AWS:
             t.add_node(Ids.EVENTBRIDGE, "EventBridge Scheduler", NodeKind.INFRASTRUCTURE, infra)
             t.add_node(Ids.SQS, f"SQS queue {self.c.scheduler.aws_queue}", NodeKind.INFRASTRUCTURE, infra)

@@ -7,6 +7,7 @@ says "EKS cluster", not "EKS cluster <EKS_CLUSTER_NAME>".
 
 from __future__ import annotations
 
+from ..clouds import CLOUDS, NO_CLOUD_IDENTITY, cloud_of, identities, identity_of, named, store_of, stores
 from ..spec import (
     ConnectorKind,
     DatabaseFlavour,
@@ -17,7 +18,6 @@ from ..spec import (
     IngressController,
     LogProvider,
     StorageProvider,
-    is_placeholder,
 )
 
 __all__ = [
@@ -35,45 +35,25 @@ __all__ = [
     "cluster_service",
     "cluster_label",
     "database_label",
+    "identity_label",
     "object_store_label",
 ]
 
-ENVIRONMENT_NAMES: dict[Environment, str] = {
-    Environment.LOCAL: "Local Kubernetes",
-    Environment.AWS: "AWS",
-    Environment.GCP: "GCP",
-    Environment.AZURE: "Azure",
-    Environment.ONPREM: "Self-managed Kubernetes",
-}
+ENVIRONMENT_NAMES: dict[Environment, str] = {env: cloud.display_name for env, cloud in CLOUDS.items()}
 
-KUBERNETES_SERVICE: dict[Environment, str] = {
-    Environment.LOCAL: "local",
-    Environment.AWS: "EKS",
-    Environment.GCP: "GKE",
-    Environment.AZURE: "AKS",
-    Environment.ONPREM: "Kubernetes",
-}
+KUBERNETES_SERVICE: dict[Environment, str] = {env: cloud.kubernetes_service for env, cloud in CLOUDS.items()}
 
 DATABASE_NAMES: dict[DatabaseFlavour, str] = {
     DatabaseFlavour.IN_CLUSTER: "PostgreSQL (in-cluster)",
-    DatabaseFlavour.RDS: "RDS PostgreSQL",
-    DatabaseFlavour.CLOUD_SQL: "Cloud SQL PostgreSQL",
-    DatabaseFlavour.AZURE_POSTGRES: "Azure Database for PostgreSQL",
+    **{cloud.database.flavour: cloud.database.label for cloud in CLOUDS.values() if cloud.database is not None},
     DatabaseFlavour.EXTERNAL: "External PostgreSQL",
 }
 
-OBJECT_STORE_NAMES: dict[StorageProvider, str] = {
-    StorageProvider.S3: "S3 buckets",
-    StorageProvider.GCS: "GCS buckets",
-    StorageProvider.AZURE: "Azure Blob Storage containers",
-    StorageProvider.S3_COMPATIBLE: "S3-compatible store",
-}
+OBJECT_STORE_NAMES: dict[StorageProvider, str] = {provider: store.label for provider, store in stores().items()}
 
 IDENTITY_NAMES: dict[IdentityMode, str] = {
-    IdentityMode.RBAC: "Kubernetes service accounts (RBAC)",
-    IdentityMode.IRSA: "IAM roles (IRSA)",
-    IdentityMode.GCP_WORKLOAD_IDENTITY: "Google service accounts (Workload Identity)",
-    IdentityMode.AZURE_WORKLOAD_IDENTITY: "Managed identities (Entra ID workload identity)",
+    NO_CLOUD_IDENTITY: "Kubernetes service accounts (RBAC)",
+    **{identity.mode: identity.name for identity in identities()},
 }
 
 IDP_NAMES: dict[IdentityProvider, str] = {
@@ -112,38 +92,14 @@ CONNECTOR_NAMES: dict[ConnectorKind, str] = {
 }
 
 
-def named(prefix: str, *values: str | None) -> str:
-    """``prefix`` followed by the values that are filled in (placeholders and empties dropped)."""
-    filled = [v for v in values if v and not is_placeholder(v)]
-    return " ".join([prefix, *filled])
-
-
 def account_label(spec: DeploymentSpec) -> str:
     """The outermost box: the cloud account, project or subscription, the workstation, or the own data centre."""
-    env = spec.environment
-    if spec.aws is not None and env is Environment.AWS:
-        return named("AWS account", spec.aws.account_id, spec.aws.region)
-    if spec.gcp is not None and env is Environment.GCP:
-        return named("GCP project", spec.gcp.project_id, spec.gcp.region)
-    if spec.azure is not None and env is Environment.AZURE:
-        return named("Azure subscription", spec.azure.subscription_id, spec.azure.region)
-    if spec.local is not None and env is Environment.LOCAL:
-        return f"Local machine ({spec.local.runtime.value})"
-    return "Self-managed infrastructure"
+    return cloud_of(spec).account_label(spec)
 
 
 def cluster_service(spec: DeploymentSpec) -> str:
     """EKS, GKE, AKS, the local runtime (k3d, kind...) or plain Kubernetes."""
-    if spec.local is not None and spec.environment is Environment.LOCAL:
-        return spec.local.runtime.value
-    return KUBERNETES_SERVICE[spec.environment]
-
-
-def _main_cluster_name(spec: DeploymentSpec) -> str | None:
-    for settings in (spec.aws, spec.gcp, spec.azure, spec.onprem):
-        if settings is not None:
-            return settings.cluster_name
-    return None
+    return cloud_of(spec).cluster_service(spec)
 
 
 def cluster_label(spec: DeploymentSpec, name: str | None = None) -> str:
@@ -153,18 +109,27 @@ def cluster_label(spec: DeploymentSpec, name: str | None = None) -> str:
     control plane name in multi-cluster).
     """
     if name is None:
-        name = _main_cluster_name(spec)
+        name = cloud_of(spec).cluster_name(spec)
     return f"Kubernetes API\n{named(f'{cluster_service(spec)} cluster', name)}"
+
+
+def identity_label(spec: DeploymentSpec) -> str:
+    """How pods authenticate: the cloud identity's name, or plain Kubernetes service accounts."""
+    identity = identity_of(spec)
+    return identity.name if identity is not None else IDENTITY_NAMES[spec.identity_mode]
 
 
 def database_label(spec: DeploymentSpec) -> str:
     """The database: the managed service's name, or PostgreSQL in the cluster for the sandbox."""
+    database = cloud_of(spec).database
+    if database is not None and database.flavour is spec.database.flavour:
+        return database.label
     return DATABASE_NAMES[spec.database.flavour]
 
 
 def object_store_label(spec: DeploymentSpec) -> str:
     """The object store; an S3-compatible endpoint that is the sandbox's (or says minio) is MinIO."""
     store = spec.storage
-    if store.provider is StorageProvider.S3_COMPATIBLE and (spec.is_sandbox or "minio" in (store.endpoint or "")):
+    if store.provider.home is None and (spec.is_sandbox or "minio" in (store.endpoint or "")):
         return "MinIO (object storage)"
-    return OBJECT_STORE_NAMES[store.provider]
+    return store_of(spec).label

@@ -11,6 +11,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..clouds import CLOUDS
 from ..errors import Problem
 from ..spec import DeploymentSpec
 from .editors import Editor, Hooks, ListEditor, MapEditor, Message, ModelEditor
@@ -21,7 +22,7 @@ __all__ = ["SECTIONS", "Form", "path_prefixes"]
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Model and environment",
-        ("name", "namespace", "model", "environment", "profile", "local", "aws", "gcp", "azure", "onprem"),
+        ("name", "namespace", "model", "environment", "profile", *(env.section for env in CLOUDS)),
     ),
     ("Chart", ("chart", "chart_version")),
     ("Storage", ("storage",)),

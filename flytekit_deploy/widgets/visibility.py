@@ -14,18 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..clouds import NO_CLOUD_IDENTITY, stores
 from ..spec import (
     DEFAULT_IDENTITY,
     Auth,
     AuthMode,
     DeploymentModel,
     Environment,
-    IdentityMode,
     IngressController,
     LogProvider,
     SchedulerKind,
     StorageCredentials,
-    StorageProvider,
     TlsMode,
 )
 from ..spec.model import ENVIRONMENT_SECTIONS
@@ -57,7 +56,7 @@ def effective_identity_mode(get: Lookup) -> str:
     try:
         return DEFAULT_IDENTITY[Environment(get("environment"))].value
     except ValueError:
-        return IdentityMode.RBAC.value
+        return NO_CLOUD_IDENTITY.value
 
 
 def _rules() -> dict[str, Rule]:
@@ -68,8 +67,8 @@ def _rules() -> dict[str, Rule]:
     external = _is("auth.mode", AuthMode.OIDC_EXTERNAL.value)
     rules |= {"auth.external_audience": external, "auth.external_scopes": external}
     rules |= {
-        "storage.endpoint": _is("storage.provider", StorageProvider.S3_COMPATIBLE.value),
-        "storage.region": _is("storage.provider", StorageProvider.S3.value, StorageProvider.S3_COMPATIBLE.value),
+        "storage.endpoint": _is("storage.provider", *(p.value for p, s in stores().items() if s.takes_endpoint)),
+        "storage.region": _is("storage.provider", *(p.value for p, s in stores().items() if s.takes_region)),
         "storage.access_key": _is("storage.credentials", StorageCredentials.SECRET.value),
         "storage.secret_key": _is("storage.credentials", StorageCredentials.SECRET.value),
         "clusters.data_planes": multi,
@@ -93,7 +92,7 @@ def _rules() -> dict[str, Rule]:
     }
     ingress_on = _is_not("ingress.controller", IngressController.NONE.value)
     rules |= {f"ingress.{name}": ingress_on for name in ("host", "tls", "separate_grpc", "annotations")}
-    cloud_identity: Rule = lambda get: effective_identity_mode(get) != IdentityMode.RBAC.value  # noqa: E731
+    cloud_identity: Rule = lambda get: effective_identity_mode(get) != NO_CLOUD_IDENTITY.value  # noqa: E731
     rules |= {f"identity.{name}": cloud_identity for name in ("backend", "propeller", "tasks", "tasks_per_domain")}
     return rules
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from flytekit_deploy.charts import connector, emit_releases
+from flytekit_deploy.charts import emit_releases
 from flytekit_deploy.charts.common import deep_merge, walk_leaves
+from flytekit_deploy.charts.flyteconnector import emitter as connector
 from flytekit_deploy.charts.values_yaml import values_to_yaml
 from flytekit_deploy.presets import PRESETS, get_preset
 from flytekit_deploy.spec import ChartName, DeploymentSpec

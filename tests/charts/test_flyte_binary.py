@@ -11,8 +11,8 @@ import yaml
 from flytekit_deploy.charts import emit_releases, flyte_binary
 from flytekit_deploy.charts.base import ReleaseValues
 from flytekit_deploy.charts.common import deep_merge, walk_leaves
-from flytekit_deploy.charts.connector import connector_endpoint
-from flytekit_deploy.charts.flyte_binary_access import AUTH_CONFIG_KEY
+from flytekit_deploy.charts.flyte_binary.access import AUTH_CONFIG_KEY
+from flytekit_deploy.charts.flyteconnector import connector_endpoint
 from flytekit_deploy.charts.values_yaml import values_to_yaml
 from flytekit_deploy.presets import PRESETS, get_preset
 from flytekit_deploy.spec import ChartName, DeploymentSpec

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flytekit_deploy.charts.flyte_core import emit
-from flytekit_deploy.charts.flyte_core_parts import escape_go_template
+from flytekit_deploy.charts.flyte_core.parts import escape_go_template
 from flytekit_deploy.presets import get_preset
 
 from .flyte_core_helpers import at, main, spec_of

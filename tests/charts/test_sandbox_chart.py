@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from flytekit_deploy.charts import emit_releases, sandbox
+from flytekit_deploy.charts import emit_releases
 from flytekit_deploy.charts.common import deep_merge, walk_leaves
+from flytekit_deploy.charts.flyte_sandbox import emitter as sandbox
 from flytekit_deploy.charts.values_yaml import values_to_yaml
 from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import ChartName, DeploymentSpec

@@ -26,7 +26,7 @@ def load_generator() -> ModuleType:
 
 
 def committed_text() -> str:
-    return resources.files("flytekit_deploy.checks").joinpath("data").joinpath("chart_keys.json").read_text("utf-8")
+    return resources.files("flytekit_deploy.charts").joinpath("chart_keys.json").read_text("utf-8")
 
 
 @pytest.mark.needs_shared

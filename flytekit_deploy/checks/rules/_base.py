@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ...charts.layout import ChartLayout, layout_for
+from ...charts.layout import ChartLayout
+from ...charts.registry import layout_for
+from ...clouds import cloud_of
 from ...spec import ChartName, DeploymentSpec
 from ..findings import Finding, Severity
 
@@ -78,5 +80,4 @@ def finding(severity: Severity, path: str, message: str, fix: str, chapter: str,
 
 def cloud_chapter(spec: DeploymentSpec, default: str) -> str:
     """The environment's own chapter (aws, gcp, azure) when there is one."""
-    value: Any = spec.environment.value
-    return value if value in ("aws", "gcp", "azure") else default
+    return cloud_of(spec).chapter or default

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from ...spec import AuthMode, Environment, IdentityProvider, TlsMode, is_placeholder
+from ...clouds import cloud_of
+from ...spec import AuthMode, IdentityProvider, TlsMode, is_placeholder
 from ..findings import Finding
 from ._base import ERROR, INFO, WARNING, Rule, RuleContext, finding
 
 __all__ = ["RULES"]
 
 CHAPTER = "security"
-_CLOUDS = (Environment.AWS, Environment.GCP, Environment.AZURE)
 _GENERATED_IDS = (IdentityProvider.OKTA, IdentityProvider.ENTRA_ID, IdentityProvider.AUTH0, IdentityProvider.GOOGLE)
 _LOCAL = ("localhost", "127.0.0.1", "::1")
 
@@ -25,7 +25,7 @@ _LOCAL = ("localhost", "127.0.0.1", "::1")
 def public_unauthenticated(ctx: RuleContext) -> Iterator[Finding]:
     """A cloud ingress with a host and no auth: anyone who finds the name can run code in the cluster."""
     spec = ctx.spec
-    if spec.auth.enabled or spec.is_sandbox or spec.environment not in _CLOUDS:
+    if spec.auth.enabled or spec.is_sandbox or not cloud_of(spec).public_cloud:
         return
     if spec.ingress.enabled and spec.ingress.host:
         yield finding(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...spec import MAIN_CHARTS, ChartName, DeploymentModel
+from ...charts.registry import chart_for
+from ...spec import ChartName, DeploymentModel
 from ..findings import Finding
 from ._base import ERROR, INFO, WARNING, Rule, RuleContext, finding
 
@@ -36,7 +37,7 @@ def chart_version(ctx: RuleContext) -> Iterator[Finding]:
 def replicas(ctx: RuleContext) -> Iterator[Finding]:
     """flyte-binary runs every service in one Deployment of one pod; per-service replicas do not apply."""
     spec = ctx.spec
-    if spec.chart_name not in (ChartName.FLYTE_BINARY, ChartName.FLYTE_SANDBOX):
+    if not chart_for(spec.chart_name).single_process:
         return
     components = spec.components
     for name in ("admin", "datacatalog", "console", "scheduler", "propeller"):
@@ -58,7 +59,7 @@ def service_monitor(ctx: RuleContext) -> Iterator[Finding]:
     monitor = spec.observability.service_monitor
     if not monitor.enabled:
         return
-    if spec.chart_name in (ChartName.FLYTE_BINARY, ChartName.FLYTE_SANDBOX):
+    if chart_for(spec.chart_name).single_process:
         yield finding(
             WARNING,
             "observability.service_monitor.enabled",
@@ -110,7 +111,7 @@ def overrides(ctx: RuleContext) -> Iterator[Finding]:
             f"overrides for {chart} are never applied: "
             + ("no release of this plan uses that chart" if known else "that is not a chart the kit emits"),
             f"move them under overrides.{spec.chart_name.value}, or remove them"
-            if spec.chart_name in MAIN_CHARTS
+            if chart_for(spec.chart_name).main_chart
             else "remove them",
             CHAPTER,
             "charts.overrides-unused",

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...spec import DatabaseFlavour, Environment, Profile, SslMode, is_placeholder
+from ...clouds import CLOUDS, Cloud, ManagedDatabase
+from ...spec import DatabaseFlavour, Profile, SslMode, is_placeholder
 from ..findings import Finding
 from ._base import ERROR, INFO, WARNING, Rule, RuleContext, finding
 
 __all__ = ["RULES"]
 
 CHAPTER = "external-dependencies"
-_MANAGED = {
-    DatabaseFlavour.RDS: ("Amazon RDS", Environment.AWS),
-    DatabaseFlavour.CLOUD_SQL: ("Cloud SQL", Environment.GCP),
-    DatabaseFlavour.AZURE_POSTGRES: ("Azure Database for PostgreSQL", Environment.AZURE),
-}
 _STRICT = (SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL)
-_FIXED_PORTS = {
-    DatabaseFlavour.CLOUD_SQL: ((5432,), "Cloud SQL listens on 5432"),
-    DatabaseFlavour.AZURE_POSTGRES: ((5432, 6432), "Azure Database for PostgreSQL listens on 5432 (6432: PgBouncer)"),
-}
+
+
+def _managed(flavour: DatabaseFlavour) -> tuple[Cloud, ManagedDatabase] | None:
+    """The cloud whose managed PostgreSQL this flavour is, and its facts (None: in-cluster or external)."""
+    for cloud in CLOUDS.values():
+        if cloud.database is not None and cloud.database.flavour is flavour:
+            return cloud, cloud.database
+    return None
 
 
 def host(ctx: RuleContext) -> Iterator[Finding]:
@@ -53,7 +53,8 @@ def host(ctx: RuleContext) -> Iterator[Finding]:
 def port(ctx: RuleContext) -> Iterator[Finding]:
     """Managed services listen on fixed ports; another port is a connection timeout at start."""
     db = ctx.spec.database
-    fixed = _FIXED_PORTS.get(db.flavour)
+    managed = _managed(db.flavour)
+    fixed = managed[1].fixed_ports if managed is not None else None
     if fixed and db.port not in fixed[0]:
         yield finding(
             WARNING,
@@ -68,17 +69,18 @@ def port(ctx: RuleContext) -> Iterator[Finding]:
 def sslmode(ctx: RuleContext) -> Iterator[Finding]:
     """Managed PostgreSQL wants TLS: RDS (PostgreSQL 15 and later) and Azure refuse plain connections."""
     db = ctx.spec.database
-    if db.flavour not in _MANAGED or db.sslmode in _STRICT:
+    managed = _managed(db.flavour)
+    if managed is None or db.sslmode in _STRICT:
         return
-    name = _MANAGED[db.flavour][0]
-    if db.flavour is DatabaseFlavour.CLOUD_SQL:
+    cloud, service = managed
+    name = service.name
+    if service.plaintext_note is not None:
         yield finding(
             INFO,
             "database.sslmode",
-            f"sslmode is {db.sslmode.value}: Cloud SQL accepts unencrypted connections unless the instance enforces "
-            "SSL, and then refuses them",
+            f"sslmode is {db.sslmode.value}: {service.plaintext_note}",
             "set database.sslmode: require (works either way); keep the private IP so traffic stays in the VPC",
-            "gcp",
+            cloud.chapter or CHAPTER,
             "database.sslmode",
         )
         return
@@ -135,7 +137,8 @@ def placement(ctx: RuleContext) -> Iterator[Finding]:
     """Managed flavours belong to their own cloud; an in-cluster database is not for production."""
     spec = ctx.spec
     db = spec.database
-    managed = _MANAGED.get(db.flavour)
+    found = _managed(db.flavour)
+    managed = (found[1].name, found[0].environment) if found is not None else None
     if managed and managed[1] is not spec.environment:
         yield finding(
             WARNING,

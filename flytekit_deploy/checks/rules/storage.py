@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...clouds import cloud_for, identity_of, store_of
 from ...spec import (
-    Environment,
-    IdentityMode,
+    DeploymentSpec,
     Profile,
     StorageCredentials,
-    StorageProvider,
     is_placeholder,
 )
 from ..findings import Finding
@@ -22,11 +21,18 @@ from ._base import ERROR, INFO, WARNING, Rule, RuleContext, cloud_chapter, findi
 __all__ = ["RULES"]
 
 CHAPTER = "external-dependencies"
-_HOME = {
-    StorageProvider.S3: Environment.AWS,
-    StorageProvider.GCS: Environment.GCP,
-    StorageProvider.AZURE: Environment.AZURE,
-}
+
+
+def _identifier(spec: DeploymentSpec) -> str:
+    identity = identity_of(spec)
+    return identity.identifier if identity is not None else "identity"
+
+
+def _home_chapter(spec: DeploymentSpec) -> str:
+    """The wiki chapter of the cloud the store belongs to (the topic's chapter for a store of no cloud)."""
+    home = spec.storage.provider.home
+    chapter = cloud_for(home).chapter if home is not None else None
+    return chapter or CHAPTER
 
 
 def buckets(ctx: RuleContext) -> Iterator[Finding]:
@@ -49,8 +55,9 @@ def region(ctx: RuleContext) -> Iterator[Finding]:
     """The S3 client signs requests for one region; a wrong or missing one is an access error at first write."""
     spec = ctx.spec
     store = spec.storage
-    if store.provider is not StorageProvider.S3:
+    if not store_of(spec).signs_for_region:
         return
+    chapter = _home_chapter(spec)
     account_region = spec.aws.region if spec.aws is not None else None
     effective = store.region or account_region
     if effective is None:
@@ -69,7 +76,7 @@ def region(ctx: RuleContext) -> Iterator[Finding]:
             "storage.region" if store.region else "aws.region",
             f"the bucket region is still the placeholder {effective}",
             "set storage.region (or aws.region) to the bucket's region, e.g. us-east-1",
-            "aws",
+            chapter,
             "storage.region-placeholder",
         )
     elif store.region and account_region and not is_placeholder(account_region) and store.region != account_region:
@@ -79,7 +86,7 @@ def region(ctx: RuleContext) -> Iterator[Finding]:
             f"the bucket is in {store.region}, the cluster in {account_region}: cross-region traffic costs and "
             "adds latency to every task",
             "keep the buckets in the cluster's region unless you need otherwise",
-            "aws",
+            chapter,
             "storage.region",
         )
 
@@ -88,18 +95,10 @@ def credentials(ctx: RuleContext) -> Iterator[Finding]:
     """How pods authenticate must fit both the store and the environment."""
     spec = ctx.spec
     store = spec.storage
-    home = _HOME.get(store.provider)
-    if store.provider is StorageProvider.GCS and store.credentials is StorageCredentials.SECRET:
-        yield finding(
-            ERROR,
-            "storage.credentials",
-            "Flyte's GCS storage reads Application Default Credentials; the charts have no setting for keys, so "
-            "the Secret would be ignored and access denied",
-            "use credentials: workload-identity on GKE, or provider s3-compatible with HMAC keys and endpoint "
-            "https://storage.googleapis.com",
-            "gcp",
-            "storage.credentials",
-        )
+    home = store.provider.home
+    ignored = store_of(spec).keys_ignored
+    if ignored is not None and store.credentials is StorageCredentials.SECRET:
+        yield finding(ERROR, "storage.credentials", ignored[0], ignored[1], _home_chapter(spec), "storage.credentials")
     elif home is not None and home is not spec.environment and store.credentials is StorageCredentials.SECRET:
         yield finding(
             INFO,
@@ -121,7 +120,7 @@ def credentials(ctx: RuleContext) -> Iterator[Finding]:
             cloud_chapter(spec, CHAPTER),
             "storage.static-keys",
         )
-    if store.credentials is StorageCredentials.WORKLOAD_IDENTITY and spec.identity_mode is not IdentityMode.RBAC:
+    if store.credentials is StorageCredentials.WORKLOAD_IDENTITY and identity_of(spec) is not None:
         for field, who in (("backend", "the Flyte backend"), ("tasks", "task pods")):
             value = getattr(spec.identity, field)
             if value is None:
@@ -130,13 +129,7 @@ def credentials(ctx: RuleContext) -> Iterator[Finding]:
                     f"identity.{field}",
                     f"storage uses workload identity, but identity.{field} is empty: {who} run without a cloud "
                     "identity and every bucket access is denied",
-                    f"set identity.{field} to the "
-                    + {
-                        IdentityMode.IRSA: "IAM role ARN",
-                        IdentityMode.GCP_WORKLOAD_IDENTITY: "Google service account email",
-                        IdentityMode.AZURE_WORKLOAD_IDENTITY: "managed identity client ID",
-                    }.get(spec.identity_mode, "identity")
-                    + " that may read and write the buckets",
+                    f"set identity.{field} to the " + _identifier(spec) + " that may read and write the buckets",
                     cloud_chapter(spec, "security"),
                     "storage.identity-missing",
                 )
@@ -174,7 +167,7 @@ def s3_compatible(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     store = spec.storage
     endpoint = store.endpoint or ""
-    if store.provider is StorageProvider.S3_COMPATIBLE and endpoint.startswith("http://") and not spec.is_sandbox:
+    if store_of(spec).takes_endpoint and endpoint.startswith("http://") and not spec.is_sandbox:
         in_cluster = ".svc" in endpoint or endpoint.split("://", 1)[1].split("/")[0].split(":")[0].count(".") == 0
         if not in_cluster:
             yield finding(

@@ -1,0 +1,96 @@
+"""The static table of clouds: every environment -> its :class:`~flytekit_deploy.clouds.base.Cloud` object,
+and the lookups the rest of the kit uses (the cloud of a spec, the store of a spec, the cloud identity of a spec).
+
+Adding a cloud is one module under ``clouds/`` and one line in :data:`CLOUDS`. Tests (and a person trying a
+cloud out) may swap an entry for the length of a ``with`` block through :func:`registered`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..spec import DeploymentSpec, Environment, IdentityMode, StorageProvider
+from . import aws, azure, gcp, local, onprem
+from .base import Cloud, CloudIdentity, ObjectStore, StoreFacts
+
+__all__ = [
+    "CLOUDS",
+    "cloud_of",
+    "cloud_for",
+    "store_of",
+    "store_for",
+    "stores",
+    "identity_of",
+    "identities",
+    "recognise",
+    "registered",
+]
+
+CLOUDS: dict[Environment, Cloud] = {
+    Environment.LOCAL: local.CLOUD,
+    Environment.AWS: aws.CLOUD,
+    Environment.GCP: gcp.CLOUD,
+    Environment.AZURE: azure.CLOUD,
+    Environment.ONPREM: onprem.CLOUD,
+}
+"""Every environment's cloud, in the order presets and tables list them."""
+
+NO_CLOUD_IDENTITY = IdentityMode.RBAC
+"""The identity mode of pods bound to no cloud identity (plain Kubernetes service accounts)."""
+
+FALLBACK: Cloud = onprem.CLOUD
+"""The cloud of an imported file that names none (self-managed Kubernetes assumes the least)."""
+
+
+def cloud_for(environment: Environment) -> Cloud:
+    return CLOUDS[environment]
+
+
+def cloud_of(spec: DeploymentSpec) -> Cloud:
+    """The cloud the spec runs in."""
+    return CLOUDS[spec.environment]
+
+
+def stores() -> dict[StorageProvider, ObjectStore]:
+    """Every object store a cloud brings, by provider."""
+    return {c.object_store.provider: c.object_store for c in CLOUDS.values() if c.object_store is not None}
+
+
+def store_for(provider: StorageProvider) -> ObjectStore:
+    return stores()[provider]
+
+
+def store_of(spec: DeploymentSpec) -> ObjectStore:
+    """The object store the spec keeps its data in (any cloud's: a store may be reached from another cloud)."""
+    return store_for(spec.storage.provider)
+
+
+def identities() -> list[CloudIdentity]:
+    return [c.identity for c in CLOUDS.values() if c.identity is not None]
+
+
+def identity_of(spec: DeploymentSpec) -> CloudIdentity | None:
+    """The cloud identity pods take, or None with plain RBAC."""
+    return next((i for i in identities() if i.mode is spec.identity_mode), None)
+
+
+def recognise(facts: StoreFacts) -> Cloud:
+    """The cloud an imported values file's storage points at: the strongest evidence, else :data:`FALLBACK`."""
+    weight, best = max(((c.evidence(facts), i) for i, c in enumerate(CLOUDS.values())), default=(0, -1))
+    return list(CLOUDS.values())[best] if weight > 0 else FALLBACK
+
+
+@contextmanager
+def registered(cloud: Cloud) -> Iterator[Cloud]:
+    """Put ``cloud`` in :data:`CLOUDS` under its environment while the block runs (the documented hook for trying
+    a cloud without editing this file); the previous entry comes back afterwards."""
+    previous = CLOUDS.get(cloud.environment)
+    CLOUDS[cloud.environment] = cloud
+    try:
+        yield cloud
+    finally:
+        if previous is None:
+            del CLOUDS[cloud.environment]
+        else:
+            CLOUDS[cloud.environment] = previous
