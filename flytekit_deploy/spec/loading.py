@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, SpecError
 from .model import DeploymentSpec
+from .validators import Problems
 
 __all__ = [
     "load_spec",
@@ -86,6 +87,19 @@ def problems_from_validation(error: ValidationError) -> list[Problem]:
         ctx = item.get("ctx") or {}
         kind = item["type"]
         path = _format_loc(loc)
+        several = ctx.get("error")
+        if kind == "value_error" and isinstance(several, Problems):
+            for error in several.errors:
+                extra = str((error.context or {}).get("path", ""))
+                detail = error.context or {}
+                problems.append(
+                    Problem(
+                        ".".join(p for p in (path, extra) if p),
+                        str(detail.get("message", error.message())),
+                        str(detail.get("fix", "")),
+                    )
+                )
+            continue
         if kind == "flytekit_deploy":
             extra = ctx.get("path", "")
             path = ".".join(p for p in (path, extra) if p)
