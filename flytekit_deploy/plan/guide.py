@@ -94,7 +94,7 @@ def install_script(plan: Plan) -> str:
         "fi",
         "if grep -l -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >/dev/null 2>&1; then",
         '  echo "install.sh: placeholders are still to fill in (see install.md):" >&2',
-        "  grep -n -o -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >&2 || true",
+        "  grep -H -n -o -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >&2 || true",
         "  exit 1",
         "fi",
         _bash_array("clusters_without_context", no_context),
