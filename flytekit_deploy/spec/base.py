@@ -20,7 +20,17 @@ from .validators import (
     is_placeholder,
 )
 
-__all__ = ["SpecModel", "SecretRef", "secret_env_var", "Quantity", "DnsLabel", "KubeContext", "K8sName", "ImageTag", "Resources"]
+__all__ = [
+    "SpecModel",
+    "SecretRef",
+    "secret_env_var",
+    "Quantity",
+    "DnsLabel",
+    "KubeContext",
+    "K8sName",
+    "ImageTag",
+    "Resources",
+]
 
 
 def _numeric(annotation: Any) -> bool:

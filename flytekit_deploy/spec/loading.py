@@ -89,13 +89,13 @@ def problems_from_validation(error: ValidationError) -> list[Problem]:
         path = _format_loc(loc)
         several = ctx.get("error")
         if kind == "value_error" and isinstance(several, Problems):
-            for error in several.errors:
-                extra = str((error.context or {}).get("path", ""))
-                detail = error.context or {}
+            for one in several.errors:
+                detail = one.context or {}
+                extra = str(detail.get("path", ""))
                 problems.append(
                     Problem(
                         ".".join(p for p in (path, extra) if p),
-                        str(detail.get("message", error.message())),
+                        str(detail.get("message", one.message())),
                         str(detail.get("fix", "")),
                     )
                 )

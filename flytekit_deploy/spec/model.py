@@ -16,6 +16,7 @@ from .database import Database
 from .identity import Identity, IdentityMode
 from .ingress import Ingress
 from .observability import Observability
+from .overrides import check_overrides
 from .platform import (
     AwsSettings,
     AzureSettings,
@@ -29,7 +30,6 @@ from .platform import (
 )
 from .projects import Projects
 from .storage import Storage, StorageCredentials, StorageProvider
-from .overrides import check_overrides
 from .validators import check_chart_version, check_iam_role_arn, check_identity, invalid, raise_all
 
 __all__ = ["DeploymentSpec", "recommend_chart", "MAIN_CHARTS", "ENVIRONMENT_SECTIONS", "DEFAULT_IDENTITY"]
@@ -246,7 +246,8 @@ class DeploymentSpec(SpecModel):
                 check_iam_role_arn(self.components.scheduler.aws_scheduler_role_arn, "")
             except PydanticCustomError as error:
                 yield invalid(
-                    str(error), "use the form arn:aws:iam::123456789012:role/flyte-scheduler",
+                    str(error),
+                    "use the form arn:aws:iam::123456789012:role/flyte-scheduler",
                     "components.scheduler.aws_scheduler_role_arn",
                 )
 

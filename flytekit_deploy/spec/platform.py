@@ -123,7 +123,9 @@ class AzureSettings(SpecModel):
         description="Resource group of the cluster.",
     )
     region: str = Field(
-        default="<AZURE_REGION>", pattern=r"^([a-z0-9]+|<[A-Z][A-Z0-9_\-]*>)$", description="Azure region, e.g. westeurope."
+        default="<AZURE_REGION>",
+        pattern=r"^([a-z0-9]+|<[A-Z][A-Z0-9_\-]*>)$",
+        description="Azure region, e.g. westeurope.",
     )
     storage_account: str = Field(
         default="<AZURE_STORAGE_ACCOUNT>",

@@ -72,9 +72,12 @@ _CLUSTER_NAMES: dict[str, tuple[re.Pattern[str], str]] = {
     ),
 }
 _SECRET_WORDS = frozenset(
-    "password passwd pass secret clientsecret oidcclientsecret token accesstoken refreshtoken authtoken bearertoken "
-    "apikey apitoken secretkey secretaccesskey awssecretaccesskey privatekey accountkey sharedkey storageaccountkey "
-    "connectionstring sastoken credentials".split()
+    {
+        *("password", "passwd", "pass", "secret", "clientsecret", "oidcclientsecret", "credentials"),
+        *("token", "accesstoken", "refreshtoken", "authtoken", "bearertoken", "apikey", "apitoken", "sastoken"),
+        *("secretkey", "secretaccesskey", "awssecretaccesskey", "privatekey", "accountkey", "sharedkey"),
+        *("storageaccountkey", "connectionstring"),
+    }
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")

@@ -4,7 +4,6 @@ unfilled, reads Secret values from the environment through pipes, and names each
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -52,7 +51,9 @@ def _fake_bin(tmp_path: Path) -> Path:
     return bin_dir
 
 
-def _run(script: str, tmp_path: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+def _run(
+    script: str, tmp_path: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
     folder = tmp_path / "plan"
     folder.mkdir(exist_ok=True)
     (folder / "install.sh").write_text(script)
@@ -119,8 +120,15 @@ def _hostile_plan(text: str) -> Plan:
     hold even if a validator were missing."""
     spec = get_preset("sandbox")
     release = ReleaseValues(
-        release=text, chart=ChartName.FLYTE_BINARY, namespace=text, cluster=text, role="all-in-one", values={},
-        version=text, repo=text, repo_name=text,
+        release=text,
+        chart=ChartName.FLYTE_BINARY,
+        namespace=text,
+        cluster=text,
+        role="all-in-one",
+        values={},
+        version=text,
+        repo=text,
+        repo_name=text,
     )
     secret = SecretSpec(name=text, namespace=text, keys={text: "x", "plain": "y"}, cluster=text, purpose=text)
     tls = SecretSpec(name=text, namespace=text, keys={}, cluster=text, purpose=text, kind="tls")
@@ -185,7 +193,10 @@ def test_secrets_never_appear_on_a_command_line() -> None:
         for step in build_plan(get_preset(name)).steps:
             assert "--from-literal" not in step.command, (name, step.title)
             if "create secret" in step.command:
-                assert step.command.endswith("--dry-run=client -o yaml | kubectl apply -f -") or "--context" in step.command
+                assert (
+                    step.command.endswith("--dry-run=client -o yaml | kubectl apply -f -")
+                    or "--context" in step.command
+                )
 
 
 def test_filled_spec_runs_and_creates_secrets_from_the_environment(tmp_path: Path) -> None:
