@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, SpecError
 from .model import DeploymentSpec
+from .safe_yaml import load_yaml, read_text_limited
 from .validators import Problems
 
 __all__ = [
@@ -135,21 +137,42 @@ def spec_from_dict(data: Any, source: str = "spec") -> DeploymentSpec:
     try:
         return DeploymentSpec.model_validate(data)
     except ValidationError as error:
-        raise SpecError(problems_from_validation(error), source=source) from None
+        problems = problems_from_validation(error)
+        problems += [p for p in _cross_field_problems(data, error) if p not in problems]
+        raise SpecError(problems, source=source) from None
+
+
+# Fields that decide which cross-field rules apply: when one of them is itself wrong, those rules would judge a
+# spec the person did not write, so they wait for the next run.
+_DECIDING = ("model", "environment", "chart", "profile", "identity", "storage", "auth", "components", "clusters")
+
+
+def _cross_field_problems(data: dict[str, Any], error: ValidationError) -> list[Problem]:
+    """The contradictions between sections, found in the same run as the field errors: validate again without
+    the fields that failed. Only when none of them decides a rule and the rest is then valid."""
+    locs = [tuple(item.get("loc", ())) for item in error.errors(include_url=False)]
+    if not locs or any(not loc or str(loc[0]) in _DECIDING and len(loc) <= 2 for loc in locs):
+        return []
+    pruned = copy.deepcopy(data)
+    for loc in locs:
+        node: Any = pruned
+        for part in loc[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or loc[-1] not in node:
+            return []  # a list entry or a missing field: pruning would change the spec's shape
+        del node[loc[-1]]
+    try:
+        DeploymentSpec.model_validate(pruned)
+    except ValidationError as again:
+        if any(item["type"] not in ("flytekit_deploy", "value_error") for item in again.errors()):
+            return []  # other field errors: the rules did not run on the whole spec
+        return problems_from_validation(again)
+    return []
 
 
 def parse_spec(text: str, source: str = "spec") -> DeploymentSpec:
-    """Parse YAML (JSON is YAML too) into a validated spec."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(
-            [Problem(where, f"not valid YAML: {problem}", "fix the indentation or quoting at that place")],
-            source=source,
-        ) from None
+    """Parse YAML (JSON is YAML too) into a validated spec, within the input limits of :mod:`.safe_yaml`."""
+    data = load_yaml(text, source)
     if data is None:
         raise SpecError([Problem("", "the file is empty", "start from `flytekit-deploy init sandbox`")], source)
     return spec_from_dict(data, source=source)
@@ -159,13 +182,19 @@ def load_spec(path: str | Path) -> DeploymentSpec:
     """Read a spec file (YAML or JSON)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_text_limited(file)
     except FileNotFoundError:
         raise SpecError(
             [Problem(str(file), "no such file", "check the path, or create one with `flytekit-deploy init`")]
         ) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
-        raise SpecError([Problem(str(file), f"cannot read it: {error}", "pass a readable YAML or JSON file")]) from None
+    except UnicodeDecodeError:
+        raise SpecError(
+            [Problem(str(file), "is not UTF-8 text (a binary file?)", "pass a YAML or JSON spec file")]
+        ) from None
+    except OSError as error:
+        raise SpecError(
+            [Problem(str(file), f"cannot read it: {error.strerror or error}", "pass a readable YAML or JSON file")]
+        ) from None
     return parse_spec(text, source=str(file))
 
 
