@@ -138,35 +138,53 @@ def spec_from_dict(data: Any, source: str = "spec") -> DeploymentSpec:
         return DeploymentSpec.model_validate(data)
     except ValidationError as error:
         problems = problems_from_validation(error)
-        problems += [p for p in _cross_field_problems(data, error) if p not in problems]
+        problems += [p for p in _cross_field_problems(data, problems) if p not in problems]
         raise SpecError(problems, source=source) from None
 
 
 # Fields that decide which cross-field rules apply: when one of them is itself wrong, those rules would judge a
 # spec the person did not write, so they wait for the next run.
-_DECIDING = ("model", "environment", "chart", "profile", "identity", "storage", "auth", "components", "clusters")
+_DECIDING = {
+    "model",
+    "environment",
+    "chart",
+    "profile",
+    "identity.mode",
+    "storage.provider",
+    "storage.credentials",
+    "auth.mode",
+    "components.scheduler.kind",
+    "clusters",
+    "clusters.data_planes",
+    "connectors",
+}
 
 
-def _cross_field_problems(data: dict[str, Any], error: ValidationError) -> list[Problem]:
+def _cross_field_problems(data: dict[str, Any], problems: list[Problem]) -> list[Problem]:
     """The contradictions between sections, found in the same run as the field errors: validate again without
-    the fields that failed. Only when none of them decides a rule and the rest is then valid."""
-    locs = [tuple(item.get("loc", ())) for item in error.errors(include_url=False)]
-    if not locs or any(not loc or str(loc[0]) in _DECIDING and len(loc) <= 2 for loc in locs):
-        return []
+    the values that failed (each back to its default). Only when none of them decides a rule, and only the
+    problems about other fields: a default put in place of a bad value is never judged."""
     pruned = copy.deepcopy(data)
-    for loc in locs:
+    paths = [p.path.split("[", 1)[0] for p in problems]  # a bad list entry: the whole list goes back to default
+    for path in paths:
+        if not path or path in _DECIDING or any(d.startswith(path + ".") for d in _DECIDING):
+            return []
+        *parents, last = path.split(".")
         node: Any = pruned
-        for part in loc[:-1]:
+        for part in parents:
             node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or loc[-1] not in node:
-            return []  # a list entry or a missing field: pruning would change the spec's shape
-        del node[loc[-1]]
+        if isinstance(node, dict):
+            node.pop(last, None)
     try:
         DeploymentSpec.model_validate(pruned)
     except ValidationError as again:
         if any(item["type"] not in ("flytekit_deploy", "value_error") for item in again.errors()):
             return []  # other field errors: the rules did not run on the whole spec
-        return problems_from_validation(again)
+        return [
+            p
+            for p in problems_from_validation(again)
+            if not any(p.path == q or p.path.startswith(q + ".") or p.path.startswith(q + "[") for q in paths)
+        ]
     return []
 
 

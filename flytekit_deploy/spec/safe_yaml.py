@@ -55,6 +55,7 @@ class Limits:
 LIMITS = Limits()
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
 
 
 def _limit_error(source: str, where: str, what: str, env: str, value: int) -> SpecError:
@@ -88,7 +89,7 @@ class _Frame:
     path: str
     anchor: str | None
     start_count: int
-    keys: dict[tuple[str, bool], int] = field(default_factory=dict)
+    keys: dict[tuple[str, str], int] = field(default_factory=dict)
     expect_key: bool = True
     current: str = ""
     index: int = 0
@@ -104,7 +105,9 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
     """Walk the parser's events once; raise :class:`SpecError` for a limit exceeded or duplicate keys."""
     limits = limits or Limits.from_env()
     if len(text.encode("utf-8", errors="replace")) > limits.max_bytes:
-        raise _limit_error(source, "", "the text is larger than a spec can be", "FLYTEKIT_DEPLOY_MAX_BYTES", limits.max_bytes)
+        raise _limit_error(
+            source, "", "the text is larger than a spec can be", "FLYTEKIT_DEPLOY_MAX_BYTES", limits.max_bytes
+        )
     stack: list[_Frame] = []
     sizes: dict[str, int] = {}
     count = keys = 0
@@ -138,7 +141,13 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
                     keys += 1
                     top = stack[-1]
                     top.current = event.value
-                    marker = (event.value, bool(event.style) or not event.implicit[0])
+                    plain = event.implicit[0] and not event.style
+                    marker = (
+                        event.value,
+                        _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+                        if plain
+                        else "tag:yaml.org,2002:str",
+                    )
                     line = event.start_mark.line + 1
                     if marker in top.keys and event.value != "<<":
                         where = f"{path}.{event.value}" if path else event.value
@@ -180,7 +189,9 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
                     limits.max_nodes,
                 )
             if keys > limits.max_keys:
-                raise _limit_error(source, "", "the file has too many keys", "FLYTEKIT_DEPLOY_MAX_KEYS", limits.max_keys)
+                raise _limit_error(
+                    source, "", "the file has too many keys", "FLYTEKIT_DEPLOY_MAX_KEYS", limits.max_keys
+                )
     except yaml.YAMLError:
         return  # the loader reports the syntax error with its line and column
     if duplicates:
