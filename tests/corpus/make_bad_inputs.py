@@ -33,10 +33,7 @@ def edit(base: str, **changes: Any) -> str:
         parts: list[Any] = [int(p) if p.isdigit() else p for p in key.split("__")]
         node: Any = data
         for part in parts[:-1]:
-            if isinstance(part, int):
-                node = node[part]
-            else:
-                node = node.setdefault(part, {})
+            node = node[part] if isinstance(part, int) else node.setdefault(part, {})
         if value is None:
             node.pop(parts[-1], None)
         else:
