@@ -359,7 +359,7 @@ class DeploymentSpec(SpecModel):
                     "set storage.credentials: secret with access keys, or use the environment's own store",
                     "storage.credentials",
                 )
-            if mode is IdentityMode.RBAC:
+            elif mode is IdentityMode.RBAC:
                 yield invalid(
                     "workload identity for storage needs a cloud identity mode, not rbac",
                     f"set identity.mode: {DEFAULT_IDENTITY[env].value}, or storage.credentials: secret",
