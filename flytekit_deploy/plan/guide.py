@@ -47,7 +47,21 @@ def install_guide(plan: Plan) -> str:
             keys = ", ".join(f"`{k}` ({v})" for k, v in secret.keys.items())
             out.append(f"| {secret.cluster} | {secret.namespace} | `{secret.name}` | {keys} | {secret.purpose} |")
         out.append("")
-    out += ["## Steps", ""]
+    out += ["## Kube contexts", "", "| cluster | context the commands use |", "|---|---|"]
+    for cluster in plan.clusters:
+        context = kube_context(plan.spec, cluster)
+        out.append(
+            f"| {cluster} | "
+            + (f"`{context}`" if context else "the current context (`kubectl config current-context`)")
+            + " |"
+        )
+    if len(plan.clusters) > 1 and any(kube_context(plan.spec, c) is None for c in plan.clusters):
+        out += [
+            "",
+            "A plan with several clusters needs a context for each: set `clusters.kube_context` and "
+            "`clusters.data_planes[].kube_context` in the spec (install.sh refuses to run without them).",
+        ]
+    out += ["", "## Steps", ""]
     cluster = None
     for number, step in enumerate(plan.steps, 1):
         if step.cluster != cluster:

@@ -30,7 +30,14 @@ from .platform import (
 )
 from .projects import Projects
 from .storage import Storage, StorageCredentials, StorageProvider
-from .validators import check_chart_version, check_iam_role_arn, check_identity, invalid, raise_all
+from .validators import (
+    check_chart_version,
+    check_iam_role_arn,
+    check_identity,
+    check_no_credentials_in_url,
+    invalid,
+    raise_all,
+)
 
 __all__ = ["DeploymentSpec", "recommend_chart", "MAIN_CHARTS", "ENVIRONMENT_SECTIONS", "DEFAULT_IDENTITY"]
 
@@ -211,6 +218,7 @@ class DeploymentSpec(SpecModel):
             *self._check_identities(),
             *self._check_secrets_inline(),
             *check_overrides(self.overrides, self.is_sandbox),
+            *self._check_urls(),
         ]
         if self.profile is Profile.PRODUCTION and not self.auth.enabled:
             errors.append(
@@ -223,6 +231,33 @@ class DeploymentSpec(SpecModel):
             )
         raise_all(errors)
         return self
+
+    def _check_urls(self) -> Iterator[PydanticCustomError]:
+        """No text of the spec carries ``user:password@`` in a URL (log links, dashboards, annotations...): it
+        would land in values files. Field validators already said so for the URL fields they own."""
+        owned = {"storage.endpoint", "auth.issuer", "auth.flytectl_redirect_uri"}
+
+        def walk(node: Any, path: str) -> Iterator[tuple[str, str]]:
+            if isinstance(node, SecretRef):
+                return
+            if isinstance(node, SpecModel):
+                for name in type(node).model_fields:
+                    if name != "overrides":
+                        yield from walk(getattr(node, name), f"{path}.{name}" if path else name)
+            elif isinstance(node, (list, tuple)):
+                for index, item in enumerate(node):
+                    yield from walk(item, f"{path}[{index}]")
+            elif isinstance(node, dict):
+                for key, item in node.items():
+                    yield from walk(item, f"{path}.{key}")
+            elif isinstance(node, str) and "://" in node and path not in owned:
+                yield path, node
+
+        for path, text in walk(self, ""):
+            try:
+                check_no_credentials_in_url(text, path)
+            except PydanticCustomError as error:
+                yield error
 
     def _check_identities(self) -> Iterator[PydanticCustomError]:
         """Each identity in the form of the identity mode: a role ARN (IRSA), a service account email (GCP), a

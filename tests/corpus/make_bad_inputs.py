@@ -472,6 +472,26 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         {"path": ["auth.authorized_uris"], "fix": ["https://"]},
     ),
     # ---- secrets outside Secret references -------------------------------------------------------------
+    "dashboard-url-credentials": (
+        edit("onprem-starter", observability={"logs": {"kubernetes_url": "https://admin:pw@dash.example.com/#/log/"}}),
+        {"path": ["observability.logs.kubernetes_url"], "fix": ["Secret"]},
+    ),
+    "log-link-credentials": (
+        edit(
+            "onprem-starter",
+            observability={
+                "logs": {
+                    "providers": ["custom"],
+                    "custom": [{"name": "logs", "template": "https://u:p@logs.example.com/{{ .podName }}"}],
+                }
+            },
+        ),
+        {"path": ["observability.logs.custom[0].template"], "fix": ["Secret"]},
+    ),
+    "ingress-annotation-credentials": (
+        edit("onprem-starter", ingress__annotations={"auth-url": "https://user:pw@auth.example.com"}),
+        {"path": ["ingress.annotations.auth-url"], "fix": ["Secret"]},
+    ),
     "overrides-database-password": (
         edit("onprem-starter", overrides={"flyte-binary": {"configuration": {"database": {"password": "hunter2"}}}}),
         {"path": ["overrides.flyte-binary.configuration.database.password"], "fix": ["database.password"]},
