@@ -289,3 +289,36 @@ def test_refusal_writes_nothing(tmp_path: Path) -> None:
         write_files(root, {"a": "3", "b": "4"})
     assert (root / "a").read_text() == "edited" and (root / "b").read_text() == "2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_full_disk_is_a_clear_error_and_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import flytekit_deploy.fileio as fileio
+
+    root = tmp_path / "out"
+    write_files(root, {"a": "1", "b": "2"})
+    calls = {"n": 0}
+    real = fileio._write_new
+
+    def fill_up(path: Path, text: str, like: os.stat_result | None) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text, like)
+
+    monkeypatch.setattr(fileio, "_write_new", fill_up)
+    with pytest.raises(UserInputError) as caught:
+        write_files(root, {"a": "3", "b": "4"}, force=True)
+    assert "No space left" in caught.value.problems[0].message and "free some space" in caught.value.problems[0].fix
+    assert (root / "a").read_text() == "1" and (root / "b").read_text() == "2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the staging folder is gone too
+
+
+def test_an_unwritable_parent_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == tmp_path else real(path, mode))
+    with pytest.raises(UserInputError) as caught:
+        write_files(tmp_path / "out", {"a": "1", "b": "2"})
+    assert "not writable" in caught.value.problems[0].message
+    assert not (tmp_path / "out").exists()

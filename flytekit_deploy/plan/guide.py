@@ -48,10 +48,10 @@ def install_guide(plan: Plan) -> str:
             out.append(f"| {secret.cluster} | {secret.namespace} | `{secret.name}` | {keys} | {secret.purpose} |")
         out.append("")
     out += ["## Kube contexts", "", "| cluster | context the commands use |", "|---|---|"]
-    for cluster in plan.clusters:
-        context = kube_context(plan.spec, cluster)
+    for name in plan.clusters:
+        context = kube_context(plan.spec, name)
         out.append(
-            f"| {cluster} | "
+            f"| {name} | "
             + (f"`{context}`" if context else "the current context (`kubectl config current-context`)")
             + " |"
         )
@@ -62,7 +62,7 @@ def install_guide(plan: Plan) -> str:
             "`clusters.data_planes[].kube_context` in the spec (install.sh refuses to run without them).",
         ]
     out += ["", "## Steps", ""]
-    cluster = None
+    cluster: str | None = None
     for number, step in enumerate(plan.steps, 1):
         if step.cluster != cluster:
             cluster = step.cluster

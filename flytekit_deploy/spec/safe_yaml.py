@@ -101,6 +101,10 @@ def _child_path(frame: _Frame) -> str:
     return f"{frame.path}[{frame.index}]"
 
 
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 0
+
+
 def check_events(text: str, source: str = "spec", limits: Limits | None = None) -> None:
     """Walk the parser's events once; raise :class:`SpecError` for a limit exceeded or duplicate keys."""
     limits = limits or Limits.from_env()
@@ -148,7 +152,7 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
                         if plain
                         else "tag:yaml.org,2002:str",
                     )
-                    line = event.start_mark.line + 1
+                    line = _line(event)
                     if marker in top.keys and event.value != "<<":
                         where = f"{path}.{event.value}" if path else event.value
                         duplicates.append(
@@ -171,7 +175,7 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
                 path, is_key = place()
                 stack.append(_Frame(isinstance(event, yaml.MappingStartEvent), path, event.anchor, count))
                 if len(stack) > limits.max_depth:
-                    where = f"line {event.start_mark.line + 1}, column {event.start_mark.column + 1}"
+                    where = f"line {_line(event)}, column {event.start_mark.column + 1 if event.start_mark else 0}"
                     raise _limit_error(
                         source, where, "the file nests too deep", "FLYTEKIT_DEPLOY_MAX_DEPTH", limits.max_depth
                     )

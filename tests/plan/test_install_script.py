@@ -261,3 +261,13 @@ def test_no_context_never_guesses_the_cluster_name() -> None:
     for name in preset_names():
         for step in build_plan(get_preset(name)).steps:
             assert "use-context" not in step.command
+
+
+def test_install_guide_names_each_clusters_context() -> None:
+    data = get_preset("eks-multicluster").model_dump(mode="json")
+    data["clusters"]["data_planes"][0]["kube_context"] = "kind-dp-0"
+    guide = build_plan(spec_from_dict(data)).files()["install.md"]
+    first = data["clusters"]["data_planes"][0]["name"]
+    assert f"| {first} | `kind-dp-0` |" in guide
+    assert "| control-plane | the current context" in guide
+    assert "needs a context for each" in guide
