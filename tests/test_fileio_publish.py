@@ -61,6 +61,12 @@ def _job(tmp_path: Path, root: Path, files: dict[str, str], force: bool = True, 
     return job
 
 
+def _finish(child: subprocess.Popen[str], timeout: float = 30) -> tuple[int, str]:
+    """Wait for a child, close its pipes; its exit code and what it wrote to stderr."""
+    _, err = child.communicate(timeout=timeout)
+    return child.returncode, err
+
+
 def _start(job: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
@@ -81,6 +87,7 @@ def _which_plan(root: Path) -> str:
     return "A" if only_a else "B"
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_never_leaves_a_mix(tmp_path: Path) -> None:
     root = tmp_path / "out"
     write_files(root, PLAN_A)
@@ -90,7 +97,7 @@ def test_kill_9_at_random_points_never_leaves_a_mix(tmp_path: Path) -> None:
     child = _start(jobs["B"])
     assert child.stdout is not None and child.stdout.readline() == "ready\n"
     ready = time.monotonic()
-    assert child.wait(30) == 0
+    assert _finish(child)[0] == 0
     window = max(time.monotonic() - ready, 0.005)
     assert _which_plan(root) == "B"
     rng = random.Random(15)
@@ -105,7 +112,7 @@ def test_kill_9_at_random_points_never_leaves_a_mix(tmp_path: Path) -> None:
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
             killed += 1
-        child.wait(30)
+        _finish(child)
         outcomes[_which_plan(root)] += 1
         for backup in root.rglob("*.bak*"):
             backup.unlink()
@@ -140,7 +147,8 @@ def test_two_writers_and_a_reader_never_see_a_mix(tmp_path: Path) -> None:
     reader = threading.Thread(target=read)
     reader.start()
     for writer in writers:
-        assert writer.wait(60) == 0, writer.stderr.read() if writer.stderr else ""
+        code, err = _finish(writer, 60)
+        assert code == 0, err
     reader.join()
     assert not problems, problems[:3]
     assert _which_plan(root) in ("A", "B") and seen
@@ -174,8 +182,9 @@ def test_a_concurrent_run_waits_then_refuses_without_force(tmp_path: Path) -> No
         assert child.poll() is None  # waiting for the lock
         (tmp_path / "out").mkdir()
         (tmp_path / "out" / "values-flyte-core-control-plane.yaml").write_text("mine\n")
-    assert child.wait(30) == 2
-    assert "exists with other content" in (child.stderr.read() if child.stderr else "")
+    code, err = _finish(child)
+    assert code == 2
+    assert "exists with other content" in err
     assert [p.name for p in root.iterdir()] == ["values-flyte-core-control-plane.yaml"]
 
 
@@ -202,7 +211,7 @@ def test_lock_timeout_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monke
         assert not (tmp_path / "out").exists()
     finally:
         child.kill()
-        child.wait()
+        child.communicate()
 
 
 def test_force_keeps_mode_owner_and_numbers_backups(tmp_path: Path) -> None:
