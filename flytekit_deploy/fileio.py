@@ -126,7 +126,9 @@ def _os_problem(error: OSError, where: Path) -> UserInputError:
         errno.ENAMETOOLONG: "use a shorter path",
     }
     message = f"cannot write: {error.strerror or error}"
-    return _path_problem(Path(error.filename or where), message, fixes.get(error.errno or 0, "check the output path"))
+    if error.filename and _STAGING not in os.path.basename(str(error.filename)):
+        where = Path(error.filename)  # the file or folder in the way; never the kit's own staging folder
+    return _path_problem(where, message, fixes.get(error.errno or 0, "check the output path"))
 
 
 # ---- lock ------------------------------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ def _refuse_conflicts(root: Path, clashing: list[str], force: bool) -> None:
                 Problem(
                     str(root / name),
                     "exists with other content",
-                    "choose another output folder, or pass --force (the old file is kept as .bak)",
+                    "write elsewhere (another -o), or pass --force (the old file is kept as .bak)",
                 )
                 for name in clashing
             ],
