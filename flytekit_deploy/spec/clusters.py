@@ -52,6 +52,7 @@ class Clusters(SpecModel):
     data_planes: list[DataPlane] = Field(default_factory=list, description="Data plane clusters (multi-cluster).")
     admin_endpoint: str | None = Field(
         default=None,
+        pattern=r"^[A-Za-z0-9_.:/\[\]<>-]{1,300}$",
         description="How data planes reach FlyteAdmin, e.g. dns:///flyte.example.com. Empty: from the ingress host.",
     )
 

@@ -225,6 +225,10 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         "'name': flyte\nname: other\n",
         {"path": ["name"], "fix": ["keep one"], "message": ["lines 1 and 2"]},
     ),
+    "json-duplicate-key": (
+        '{"model": "sandbox", "name": "a", "name": "b"}\n',
+        {"path": ["name"], "fix": ["keep one"], "message": ["lines 1 and 1"]},
+    ),
     "empty-file": ("", {"path": [""], "fix": ["init sandbox"]}),
     "only-comments": ("# nothing here\n", {"path": [""], "fix": ["init sandbox"]}),
     "top-level-list": ("- model: sandbox\n", {"path": [""], "fix": ["init sandbox"]}),
@@ -466,6 +470,14 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
             connectors=[{"kind": "databricks", "endpoint": "https://token:dapi123@dbc.cloud.databricks.com"}],
         ),
         {"path": ["connectors[0].endpoint"], "fix": ["Secret"]},
+    ),
+    "admin-endpoint-space": (
+        edit("eks-multicluster", clusters__admin_endpoint="dns:///flyte example.com"),
+        {"path": ["clusters.admin_endpoint"], "fix": ["format"]},
+    ),
+    "admin-endpoint-credentials": (
+        edit("eks-multicluster", clusters__admin_endpoint="dns:///user:pw@flyte.example.com"),
+        {"path": ["clusters.admin_endpoint"], "fix": ["format"]},
     ),
     "authorized-uri-ftp": (
         edit("onprem-production", auth__authorized_uris=["ftp://flyte.example.com"]),
