@@ -12,8 +12,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, SpecError
+from ..safe_yaml import load_yaml, read_text_limited
 from .model import DeploymentSpec
-from .safe_yaml import load_yaml, read_text_limited
 from .validators import Problems
 
 __all__ = [

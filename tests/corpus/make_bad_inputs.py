@@ -683,6 +683,43 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
         edit("onprem-starter", chart_version="$(id)"),
         {"command": "diagram {spec} -o {out}/d.mmd --format mermaid", "path": ["chart_version"], "fix": ["v1.16.8"]},
     ),
+    "check-values-duplicate-key": (
+        "configuration:\n  database:\n    port: 5432\n    port: 5433\n",
+        {"command": "check {spec} --chart flyte-binary", "path": ["configuration.database.port"], "fix": ["keep one"]},
+    ),
+    "check-values-billion-laughs": (
+        (
+            "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+            "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+        ),
+        {"command": "check {spec} --chart flyte-core", "path": ["f[1]"], "fix": ["FLYTEKIT_DEPLOY_MAX_NODES="]},
+    ),
+    "check-values-too-deep": (
+        "a: " + "[" * 100 + "]" * 100 + "\n",
+        {"command": "check {spec} --chart flyte-core", "path": ["line 1"], "fix": ["FLYTEKIT_DEPLOY_MAX_DEPTH="]},
+    ),
+    "import-values-billion-laughs": (
+        (
+            "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+            "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+        ),
+        {
+            "command": "import {spec} --chart flyte-core -o {out}/spec.yaml --force",
+            "path": ["f[1]"],
+            "fix": ["FLYTEKIT_DEPLOY_MAX_NODES="],
+        },
+    ),
+    "import-values-duplicate-key": (
+        "configuration:\n  storage:\n    metadataContainer: a\n    metadataContainer: b\n",
+        {
+            "command": "import {spec} --chart flyte-binary -o {out}/spec.yaml --force",
+            "path": ["configuration.storage.metadataContainer"],
+            "fix": ["keep one"],
+            "message": ["lines 3 and 4"],
+        },
+    ),
     "doctor-timeout-zero": (
         "# unused\n",
         {"command": "doctor --preset sandbox --live --timeout 0", "path": ["--timeout"], "fix": ["above 0"]},

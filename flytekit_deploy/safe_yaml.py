@@ -8,7 +8,8 @@ pass over the parser's events, which neither recurses nor expands, checks:
   number of mapping keys — exceeding a limit is an error that names the limit and how to raise it;
 - duplicate keys, reported with their field path and both line numbers.
 
-Only then is the document constructed (with the C loader when present).
+Only then is the document constructed (with the C loader when present). Spec files and a person's Helm values
+files are read through here; it sits below the spec layer (it needs only the error types).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problem, SpecError
+from .errors import Problem, SpecError, UserInputError
 
-__all__ = ["Limits", "LIMITS", "read_text_limited", "load_yaml", "check_events"]
+__all__ = ["Limits", "LIMITS", "LOADER", "read_text_limited", "load_yaml", "check_events"]
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,15 @@ class Limits:
 
 LIMITS = Limits()
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe YAML loader, in C when PyYAML was built with libyaml."""
 _RESOLVER = yaml.resolver.Resolver()
 
 
-def _limit_error(source: str, where: str, what: str, env: str, value: int) -> SpecError:
-    return SpecError(
+def _limit_error(
+    source: str, where: str, what: str, env: str, value: int, kind: type[UserInputError] = SpecError
+) -> UserInputError:
+    return kind(
         [
             Problem(
                 where,
@@ -71,14 +75,14 @@ def _limit_error(source: str, where: str, what: str, env: str, value: int) -> Sp
     )
 
 
-def read_text_limited(path: Path, limits: Limits | None = None) -> str:
+def read_text_limited(path: Path, limits: Limits | None = None, kind: type[UserInputError] = SpecError) -> str:
     """The text of ``path``, refusing a file larger than ``limits.max_bytes`` before reading it all."""
     limits = limits or Limits.from_env()
     with open(path, "rb") as handle:
         data = handle.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise _limit_error(
-            str(path), "", "the file is larger than a spec can be", "FLYTEKIT_DEPLOY_MAX_BYTES", limits.max_bytes
+            str(path), "", "the file is larger than the kit reads", "FLYTEKIT_DEPLOY_MAX_BYTES", limits.max_bytes, kind
         )
     return data.decode("utf-8")
 
@@ -105,12 +109,15 @@ def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark else 0
 
 
-def check_events(text: str, source: str = "spec", limits: Limits | None = None) -> None:
-    """Walk the parser's events once; raise :class:`SpecError` for a limit exceeded or duplicate keys."""
+def check_events(
+    text: str, source: str = "spec", limits: Limits | None = None, kind: type[UserInputError] = SpecError
+) -> None:
+    """Walk the parser's events once; raise ``kind`` (a :class:`UserInputError`) for a limit exceeded or
+    duplicate keys."""
     limits = limits or Limits.from_env()
     if len(text.encode("utf-8", errors="replace")) > limits.max_bytes:
         raise _limit_error(
-            source, "", "the text is larger than a spec can be", "FLYTEKIT_DEPLOY_MAX_BYTES", limits.max_bytes
+            source, "", "the text is larger than the kit reads", "FLYTEKIT_DEPLOY_MAX_BYTES", limits.max_bytes, kind
         )
     stack: list[_Frame] = []
     sizes: dict[str, int] = {}
@@ -137,7 +144,7 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
             top.index += 1
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=LOADER):
             if isinstance(event, yaml.ScalarEvent):
                 count += 1
                 path, is_key = place()
@@ -177,7 +184,7 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
                 if len(stack) > limits.max_depth:
                     where = f"line {_line(event)}, column {event.start_mark.column + 1 if event.start_mark else 0}"
                     raise _limit_error(
-                        source, where, "the file nests too deep", "FLYTEKIT_DEPLOY_MAX_DEPTH", limits.max_depth
+                        source, where, "the file nests too deep", "FLYTEKIT_DEPLOY_MAX_DEPTH", limits.max_depth, kind
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 frame = stack.pop()
@@ -191,29 +198,32 @@ def check_events(text: str, source: str = "spec", limits: Limits | None = None) 
                     "the file expands to too many values (aliases such as *a count once per use)",
                     "FLYTEKIT_DEPLOY_MAX_NODES",
                     limits.max_nodes,
+                    kind,
                 )
             if keys > limits.max_keys:
                 raise _limit_error(
-                    source, "", "the file has too many keys", "FLYTEKIT_DEPLOY_MAX_KEYS", limits.max_keys
+                    source, "", "the file has too many keys", "FLYTEKIT_DEPLOY_MAX_KEYS", limits.max_keys, kind
                 )
     except yaml.YAMLError:
         return  # the loader reports the syntax error with its line and column
     if duplicates:
-        raise SpecError(duplicates, source=source)
+        raise kind(duplicates, source=source)
 
 
-def load_yaml(text: str, source: str = "spec", limits: Limits | None = None) -> Any:
+def load_yaml(
+    text: str, source: str = "spec", limits: Limits | None = None, kind: type[UserInputError] = SpecError
+) -> Any:
     """Parse YAML (JSON is YAML too) after :func:`check_events`; syntax errors become a Problem with the line."""
-    check_events(text, source, limits)
+    check_events(text, source, limits, kind)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(
+        raise kind(
             [Problem(where, f"not valid YAML: {problem}", "fix the indentation or quoting at that place")],
             source=source,
         ) from None
     except RecursionError:
-        raise _limit_error(source, "", "the file nests too deep", "FLYTEKIT_DEPLOY_MAX_DEPTH", 64) from None
+        raise _limit_error(source, "", "the file nests too deep", "FLYTEKIT_DEPLOY_MAX_DEPTH", 64, kind) from None
