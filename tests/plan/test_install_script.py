@@ -143,6 +143,10 @@ def test_nothing_injected_executes(text: str, tmp_path: Path) -> None:
 
     script = install_script(_hostile_plan(text))
     assert subprocess.run(["bash", "-n", "-c", script]).returncode == 0
+    if Path(SHELLCHECK).exists():  # info SC2016 ("$(...) does not expand in single quotes") is the point here
+        argv = [SHELLCHECK, "-s", "bash", "-S", "warning", "-"]
+        checked = subprocess.run(argv, input=script, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout
     env = {var: f"value of {var} $(touch {MARKER}) `touch {MARKER}`\n" for var in _env_vars(script)}
     done, calls = _run(script, tmp_path, env)
     assert not list(tmp_path.rglob(MARKER)), done.stderr
