@@ -1,5 +1,6 @@
-"""Reading a person's Helm values file: one place that turns unreadable, malformed or oddly shaped files into
-clear bad-input errors (used by the chart-key check and the importer)."""
+"""Reading a person's Helm values file: one place that turns unreadable, malformed, oversized or oddly shaped
+files (and duplicate keys, which Helm refuses) into clear bad-input errors (used by the chart-key check and the
+importer). Limits and duplicate keys: :mod:`flytekit_deploy.safe_yaml`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, UserInputError
+from .safe_yaml import LOADER, check_events, read_text_limited
 
 __all__ = ["read_values_file"]
 
@@ -30,14 +32,15 @@ def read_values_file(path: str | Path, *, source: str, allow_empty: bool = False
         return UserInputError([Problem(str(file), message, fix)], source=source)
 
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_text_limited(file, kind=UserInputError)
     except FileNotFoundError:
         raise bad("cannot read the values file: no such file", "check the path of the values file") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise bad(f"cannot read the values file: {reason}", "pass a readable YAML values file") from None
     try:
-        values = yaml.safe_load(text)
+        check_events(text, f"{source} ({file})", kind=UserInputError)
+        values = yaml.load(text, Loader=LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

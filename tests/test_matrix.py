@@ -53,23 +53,29 @@ class Refusal(NamedTuple):
     fix: str
 
 
-def documented_reason(model: DeploymentModel, env: Environment, chart: ChartName) -> Refusal | None:
-    """The rules README and spec/model.py state, written out independently of the validator."""
+def documented_reasons(model: DeploymentModel, env: Environment, chart: ChartName) -> list[Refusal]:
+    """The rules README and spec/model.py state, written out independently of the validator; a spec breaking
+    several gets every refusal in one run."""
+    out = []
     if model is DeploymentModel.MULTI_CLUSTER and chart is not ChartName.FLYTE_CORE:
-        return Refusal(
-            "chart",
-            f"multi-cluster needs flyte-core; {chart.value} has no control-plane / data-plane split",
-            "flyte-core",
+        out.append(
+            Refusal(
+                "chart",
+                f"multi-cluster needs flyte-core; {chart.value} has no control-plane / data-plane split",
+                "flyte-core",
+            )
         )
     if chart is ChartName.FLYTE_SANDBOX and model is not DeploymentModel.SANDBOX:
-        return Refusal(
-            "chart", f"the flyte-sandbox chart is for the sandbox model, not {model.value}", "model: sandbox"
+        out.append(
+            Refusal("chart", f"the flyte-sandbox chart is for the sandbox model, not {model.value}", "model: sandbox")
         )
     if model is DeploymentModel.SANDBOX and env not in (Environment.LOCAL, Environment.ONPREM):
-        return Refusal(
-            "environment", f"the sandbox model runs on a local or self-managed cluster, not {env.value}", "local"
+        out.append(
+            Refusal(
+                "environment", f"the sandbox model runs on a local or self-managed cluster, not {env.value}", "local"
+            )
         )
-    return None
+    return out
 
 
 COMBINATIONS = list(itertools.product(DeploymentModel, Environment, main_charts()))
@@ -77,14 +83,18 @@ COMBINATIONS = list(itertools.product(DeploymentModel, Environment, main_charts(
 
 @pytest.mark.parametrize(("model", "env", "chart"), COMBINATIONS, ids=lambda v: v.value)
 def test_combination(model: DeploymentModel, env: Environment, chart: ChartName) -> None:
-    reason = documented_reason(model, env, chart)
+    reasons = documented_reasons(model, env, chart)
     data = spec_data(model, env, chart)
-    if reason is not None:
+    if reasons:
         with pytest.raises(SpecError) as caught:
             spec_from_dict(data)
-        problems = [(p.path, p.message) for p in caught.value.problems]
-        assert problems == [(reason.path, reason.message)], "one refusal, the documented one, at the field it blames"
-        assert reason.fix in caught.value.problems[0].fix, "a refusal says how to fix it"
+        problems = sorted((p.path, p.message, p.fix) for p in caught.value.problems)
+        assert [(path, message) for path, message, _fix in problems] == sorted(
+            (r.path, r.message) for r in reasons
+        ), "the documented refusals, each at the field it blames, all in one run"
+        fixes = {(path, message): fix for path, message, fix in problems}
+        for reason in reasons:
+            assert reason.fix in fixes[(reason.path, reason.message)], "a refusal says how to fix it"
         return
     spec = spec_from_dict(data)
     plan = build_plan(spec)

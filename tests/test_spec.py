@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -94,7 +95,9 @@ def test_top_level_not_a_mapping() -> None:
 
 
 def test_unknown_key_suggests_the_nearest_field() -> None:
-    path, message, fix = only_problem("storage:\n  metadata_bukcet: x\n")
+    (path, message, fix), *others = problems("storage:\n  metadata_bukcet: x\n")
+    # the same run also says what the rest of that section lacks (an S3-compatible store needs an endpoint)
+    assert [p for p, _, _ in others] == ["storage.endpoint"]
     assert path == "storage.metadata_bukcet"
     assert "unknown field" in message
     assert "metadata_bucket" in fix
@@ -247,3 +250,66 @@ def test_presets_are_independent_copies() -> None:
     again = get_preset("eks-core")
     assert again.storage.metadata_bucket == "<METADATA_BUCKET_NAME>"
     assert get_preset("eks-starter").ingress.host == "<FLYTE_HOST>"
+
+
+def test_field_and_cross_field_problems_in_one_run() -> None:
+    found = problems(
+        "model: multi-cluster\nchart: flyte-binary\nclusters: {data_planes: [{name: dp-1}]}\n"
+        "database: {host: 'my db'}\ncomponents: {admin: {replicas: true}}\n"
+    )
+    assert [p for p, _, _ in found] == ["database.host", "components.admin.replicas", "chart"] or {
+        "database.host",
+        "components.admin.replicas",
+        "chart",
+    } <= {p for p, _, _ in found}
+
+
+def test_a_wrong_deciding_field_holds_back_the_rules_it_decides() -> None:
+    found = problems("environment: awz\naws: {region: us-east-1}\n")
+    assert [p for p, _, _ in found] == ["environment"]  # not also "aws settings given on local"
+
+
+def test_all_bad_buckets_are_reported() -> None:
+    found = problems("storage: {endpoint: 'http://m:9000', metadata_bucket: A_B, raw_data_bucket: x}\n")
+    assert [p for p, _, _ in found if "bucket" in p] == ["storage.metadata_bucket", "storage.raw_data_bucket"]
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("components: {admin: {replicas: true}}", "components.admin.replicas"),
+        ("database: {port: false}", "database.port"),
+        ("components: {propeller: {workers: true}}", "components.propeller.workers"),
+    ],
+)
+def test_booleans_are_not_numbers(text: str, path: str) -> None:
+    assert only_problem(text + "\n")[0] == path
+
+
+@pytest.mark.parametrize(
+    "host", ["flyteadmin", "flyteadmin.flyte.svc", "flyteadmin.flyte.svc.cluster.local", "db.example.com", "10.0.0.5"]
+)
+def test_in_cluster_database_hosts_are_accepted(host: str) -> None:
+    assert spec_from_dict({"database": {"host": host}}).database.host == host
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "flyte-backend@my-project.iam.gserviceaccount.com",
+        "123456789-compute@developer.gserviceaccount.com",
+        "<FLYTE_BACKEND_GSA_EMAIL>",
+    ],
+)
+def test_google_service_accounts_are_accepted(value: str) -> None:
+    data: dict[str, Any] = {"model": "single-cluster", "environment": "gcp", "database": {"host": "db"}}
+    data["storage"] = {"provider": "gcs", "metadata_bucket": "fl-md"}
+    data["identity"] = {"backend": value}
+    assert spec_from_dict(data).identity.backend == value
+
+
+def test_an_arn_with_a_placeholder_inside_waits_for_it() -> None:
+    data: dict[str, Any] = {"model": "single-cluster", "environment": "aws", "database": {"host": "db"}}
+    data["storage"] = {"provider": "s3", "metadata_bucket": "b-md"}
+    data["identity"] = {"backend": "arn:aws:iam::<AWS_ACCOUNT_ID>:role/flyte"}
+    assert spec_from_dict(data).identity.backend.endswith(":role/flyte")

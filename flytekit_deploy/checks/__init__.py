@@ -56,11 +56,13 @@ def doctor(spec: DeploymentSpec, live: bool = False, live_options: Mapping[str, 
     ``db_port``, ``storage_endpoint``: e.g. to probe through a port-forward).
     """
     from ..plan import build_plan
+    from .live_options import check_live_options
 
+    options = check_live_options(live_options or {})  # bad options are refused before any work
     plan = build_plan(spec)
     found = static_findings(spec, plan) + chart_key_findings(plan)
     if live:
         from .live_doctor import live_findings
 
-        found += live_findings(spec, **dict(live_options or {}))
+        found += live_findings(spec, **options)
     return found

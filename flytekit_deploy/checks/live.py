@@ -294,7 +294,7 @@ def probe_object_store(
     config = botocore_config.Config(
         connect_timeout=timeout,
         read_timeout=timeout,
-        retries={"max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
         s3={"addressing_style": "path"} if endpoint else {},
     )
     client = boto3.client(

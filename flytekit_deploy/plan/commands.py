@@ -1,15 +1,20 @@
-"""The shell steps that install a plan: prerequisites, namespaces, Secrets, then one helm command per release."""
+"""The shell steps that install a plan: prerequisites, namespaces, Secrets, then one helm command per release.
+
+Every command is built from an argument list (:mod:`.shell`): spec values are quoted, Secret values come from
+environment variables through a pipe, never from the command line, and each cluster's commands carry its kube
+context when the spec names one (none: the current context).
+"""
 
 from __future__ import annotations
 
-import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..charts.base import ReleaseValues, SecretSpec
 from ..spec import DeploymentSpec, IngressController, TlsMode
 from ..spec.base import secret_env_var
+from .shell import Raw, env_ref, file_of, join
 
-__all__ = ["Step", "install_steps", "secret_command", "ingress_prerequisites"]
+__all__ = ["Step", "install_steps", "secret_command", "ingress_prerequisites", "kube_context", "secret_env_vars"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,8 @@ class Step:
     title: str
     command: str
     why: str = ""
+    env: tuple[str, ...] = ()
+    """Environment variables the command reads (Secret values)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class _AddonChart:
     chart: str
     namespace: str
     why: str
-    extra: str = ""
+    extra: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _ingress_addon(spec: DeploymentSpec, cluster_name: str) -> _AddonChart | None:
@@ -70,12 +77,36 @@ def _ingress_addon(spec: DeploymentSpec, cluster_name: str) -> _AddonChart | Non
             "eks/aws-load-balancer-controller",
             "kube-system",
             "the AWS Load Balancer Controller turns the Ingresses into an ALB (its IAM policy must exist)",
-            extra=f"--set clusterName={shlex.quote(cluster_name)}",
+            extra=("--set-string", f"clusterName={cluster_name}"),
         )
     return None  # GCE is built into GKE; none means port-forward
 
 
-def ingress_prerequisites(spec: DeploymentSpec, cluster: str, controller_provided: bool = False) -> list[Step]:
+def kube_context(spec: DeploymentSpec, cluster: str) -> str | None:
+    """The kubeconfig context of one cluster of the plan: a data plane's own ``kube_context``, else the main
+    cluster's ``clusters.kube_context``; None means the current context (never a guess from the cluster name)."""
+    for plane in spec.clusters.data_planes:
+        if plane.name == cluster:
+            return plane.kube_context
+    return spec.clusters.kube_context
+
+
+def _kubectl(context: str | None, *args: str | Raw) -> list[str | Raw]:
+    return ["kubectl", *(["--context", context] if context else []), *args]
+
+
+def _helm(context: str | None, *args: str | Raw) -> list[str | Raw]:
+    return ["helm", *args, *(["--kube-context", context] if context else [])]
+
+
+def _apply(context: str | None) -> list[str | Raw]:
+    """``| kubectl apply -f -``: create or update, so the script can run again."""
+    return [Raw("|"), *_kubectl(context, "apply", "-f", "-")]
+
+
+def ingress_prerequisites(
+    spec: DeploymentSpec, cluster: str, controller_provided: bool = False, context: str | None = None
+) -> list[Step]:
     """Controllers the Ingresses need, installed before Flyte (nothing for GCE or port-forward, nor when a release
     of the plan brings the controller itself)."""
     steps: list[Step] = []
@@ -89,7 +120,7 @@ def ingress_prerequisites(spec: DeploymentSpec, cluster: str, controller_provide
                 "jetstack/cert-manager",
                 "cert-manager",
                 f"cert-manager issues the TLS certificate through ClusterIssuer {spec.ingress.tls.cluster_issuer}",
-                extra="--set crds.enabled=true",
+                extra=("--set", "crds.enabled=true"),
             )
         )
     for addon in addons:
@@ -99,30 +130,38 @@ def ingress_prerequisites(spec: DeploymentSpec, cluster: str, controller_provide
             Step(
                 cluster,
                 f"Add the {addon.repo_name} chart repository",
-                f"helm repo add {addon.repo_name} {addon.repo_url}",
+                join(["helm", "repo", "add", "--force-update", addon.repo_name, addon.repo_url]),
             )
         )
-        command = f"helm upgrade --install {addon.release} {addon.chart} -n {addon.namespace} --create-namespace" + (
-            f" {addon.extra}" if addon.extra else ""
-        )
+        argv = ["upgrade", "--install", addon.release, addon.chart, "-n", addon.namespace, "--create-namespace"]
+        command = join(_helm(context, *argv, *addon.extra))
         steps.append(Step(cluster, f"Install {addon.release}", command, addon.why))
     return steps
 
 
-def secret_command(secret: SecretSpec) -> str:
-    """``kubectl create secret`` for one Secret; values come from environment variables (inline only in sandbox)."""
+def secret_env_vars(secret: SecretSpec) -> list[str]:
+    """The environment variables one Secret's values are read from (none for inline sandbox values or TLS)."""
     if secret.kind == "tls":
-        return (
-            f"kubectl -n {secret.namespace} create secret tls {secret.name} "
-            f"--cert=./{secret.name}.crt --key=./{secret.name}.key"
-        )
-    parts = [f"kubectl -n {secret.namespace} create secret generic {secret.name}"]
+        return []
+    return [secret_env_var(secret.name, k) for k in secret.keys if not (secret.values and k in secret.values)]
+
+
+def secret_command(secret: SecretSpec, context: str | None = None) -> str:
+    """Create or update one Secret. Values come from environment variables (inline only in the sandbox) and reach
+    kubectl as files (``--from-file=key=<(printf ...)``), never as arguments other processes could list."""
+    head = _kubectl(context, "-n", secret.namespace, "create", "secret")
+    if secret.kind == "tls":
+        argv = [*head, "tls", secret.name, f"--cert=./{secret.name}.crt", f"--key=./{secret.name}.key"]
+        return join([*argv, "--dry-run=client", "-o", "yaml", *_apply(context)])
+    lines = [join([*head, "generic", secret.name])]
     for key in secret.keys:
         if secret.values and key in secret.values:
-            parts.append(f"--from-literal={key}={shlex.quote(secret.values[key])}")
+            source = file_of(secret.values[key])
         else:
-            parts.append(f'--from-literal={key}="${{{secret_env_var(secret.name, key)}}}"')
-    return " \\\n    ".join(parts)
+            source = file_of(env_ref(secret_env_var(secret.name, key)))
+        lines.append(join([Raw(join([f"--from-file={key}="]) + source)]))
+    lines.append(join(["--dry-run=client", "-o", "yaml", *_apply(context)]))
+    return " \\\n    ".join(lines)
 
 
 def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: list[SecretSpec]) -> list[Step]:
@@ -138,52 +177,55 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
         if release.cluster not in clusters:
             clusters.append(release.cluster)
     for cluster in clusters:
-        steps.append(
-            Step(
+        context = kube_context(spec, cluster)
+        if context:
+            check = Step(
                 cluster,
-                f"Point kubectl at cluster {cluster}",
-                f"kubectl config use-context {cluster}",
-                "every following command of this cluster runs against it",
+                f"Check that kube context {context} (cluster {cluster}) exists",
+                join(["kubectl", "config", "get-contexts", context]),
+                "every following command of this cluster names this context",
             )
-        )
+        else:
+            check = Step(
+                cluster,
+                f"Show the current kube context (cluster {cluster})",
+                join(["kubectl", "config", "current-context"]),
+                "no kube_context in the spec: the commands of this cluster run against the current context",
+            )
+        steps.append(check)
         namespaces = sorted({r.namespace for r in releases if r.cluster == cluster})
         for namespace in namespaces:
-            steps.append(
-                Step(
-                    cluster,
-                    f"Create namespace {namespace}",
-                    f"kubectl create namespace {namespace} --dry-run=client -o yaml | kubectl apply -f -",
-                )
-            )
+            argv = _kubectl(context, "create", "namespace", namespace, "--dry-run=client", "-o", "yaml")
+            steps.append(Step(cluster, f"Create namespace {namespace}", join([*argv, *_apply(context)])))
         if cluster == ingress_cluster:
             provided = any(r.provides_ingress_controller for r in releases if r.cluster == cluster)
-            steps += ingress_prerequisites(spec, cluster, provided)
+            steps += ingress_prerequisites(spec, cluster, provided, context)
         for secret in secrets:
             if secret.cluster == cluster:
-                steps.append(Step(cluster, f"Create Secret {secret.name}", secret_command(secret), secret.purpose))
+                steps.append(
+                    Step(
+                        cluster,
+                        f"Create Secret {secret.name}",
+                        secret_command(secret, context),
+                        secret.purpose,
+                        tuple(secret_env_vars(secret)),
+                    )
+                )
         repos = {(r.repo_name, r.repo) for r in releases if r.cluster == cluster}
         for repo_name, url in sorted(repos):
-            steps.append(
-                Step(
-                    cluster,
-                    f"Add the {repo_name} chart repository",
-                    f"helm repo add {repo_name} {url} && helm repo update {repo_name}",
-                )
-            )
+            command = join(["helm", "repo", "add", "--force-update", repo_name, url])
+            command += " && " + join(["helm", "repo", "update", repo_name])
+            steps.append(Step(cluster, f"Add the {repo_name} chart repository", command))
         for release in releases:
             if release.cluster != cluster:
                 continue
-            command = (
-                f"helm upgrade --install {release.release} {release.chart_ref} --version {release.version} "
-                f"-n {release.namespace} --create-namespace -f {release.filename}"
-            )
-            if release.extra_helm_args:
-                command += " " + " ".join(release.extra_helm_args)
+            argv = ["upgrade", "--install", release.release, release.chart_ref, "--version", release.version]
+            argv += ["-n", release.namespace, "--create-namespace", "-f", release.filename, *release.extra_helm_args]
             steps.append(
                 Step(
                     cluster,
                     f"Install {release.chart.value} ({release.role})",
-                    command,
+                    join(_helm(context, *argv)),
                     "pinned: the repository's newest flyte-binary is a Flyte 2 chart",
                 )
             )

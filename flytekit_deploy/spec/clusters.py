@@ -6,7 +6,7 @@ from enum import Enum
 
 from pydantic import Field, field_validator
 
-from .base import DnsLabel, SecretRef, SpecModel
+from .base import DnsLabel, KubeContext, SecretRef, SpecModel
 from .validators import check_https_url
 
 __all__ = ["DataPlane", "Clusters", "ConnectorKind", "Connector"]
@@ -24,6 +24,11 @@ class DataPlane(SpecModel):
         default="default", description="Execution cluster label; executions with this label run here."
     )
     weight: float = Field(default=1.0, gt=0, le=1, description="Share of the label's executions (0 < w <= 1).")
+    kube_context: KubeContext | None = Field(
+        default=None,
+        description="kubeconfig context of this cluster for the install commands (e.g. kind-dataplane-1, or an "
+        "EKS ARN). Empty: the current context.",
+    )
 
     @field_validator("endpoint")
     @classmethod
@@ -35,6 +40,11 @@ class Clusters(SpecModel):
     """Where the control plane runs and which data planes it sends executions to."""
 
     control_plane_name: DnsLabel = Field(default="control-plane", description="Name of the control plane cluster.")
+    kube_context: KubeContext | None = Field(
+        default=None,
+        description="kubeconfig context of the main cluster (the control plane, or the only cluster) for the "
+        "install commands. Empty: the current context, never a guess from the cluster name.",
+    )
     control_plane_runs_workloads: bool = Field(
         default=False,
         description="Also run executions in the control plane's own cluster (in-cluster credentials).",
@@ -42,6 +52,7 @@ class Clusters(SpecModel):
     data_planes: list[DataPlane] = Field(default_factory=list, description="Data plane clusters (multi-cluster).")
     admin_endpoint: str | None = Field(
         default=None,
+        pattern=r"^[A-Za-z0-9_.:/\[\]<>-]{1,300}$",
         description="How data planes reach FlyteAdmin, e.g. dns:///flyte.example.com. Empty: from the ingress host.",
     )
 

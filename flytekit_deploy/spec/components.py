@@ -6,7 +6,7 @@ from enum import Enum
 
 from pydantic import Field
 
-from .base import Resources, SpecModel
+from .base import ImageTag, Resources, SpecModel
 from .platform import Environment
 
 __all__ = ["Component", "SchedulerKind", "Scheduler", "Propeller", "Components"]
@@ -17,7 +17,7 @@ class Component(SpecModel):
 
     enabled: bool = Field(default=True, description="Deploy this component.")
     replicas: int = Field(default=1, ge=0, le=100, description="Pod replicas (flyte-core; flyte-binary runs one).")
-    image_tag: str | None = Field(default=None, description="Image tag. Empty: the chart's pinned tag.")
+    image_tag: ImageTag | None = Field(default=None, description="Image tag. Empty: the chart's pinned tag.")
     resources: Resources = Field(default_factory=Resources, description="Requests and limits.")
     spread_across_nodes: bool = Field(
         default=False, description="Required pod anti-affinity: never two replicas on one node."
@@ -39,7 +39,11 @@ class Scheduler(Component):
         default=SchedulerKind.NATIVE,
         description="native (FlyteScheduler) or aws (EventBridge Scheduler + SQS, AWS only, flyte-core only).",
     )
-    aws_queue: str = Field(default="flyte-executions-queue", description="SQS queue of the AWS scheduler.")
+    aws_queue: str = Field(
+        default="flyte-executions-queue",
+        pattern=r"^[A-Za-z0-9_-]{1,80}$",
+        description="SQS queue of the AWS scheduler.",
+    )
     aws_scheduler_role_arn: str = Field(
         default="<AWS_SCHEDULER_ROLE_ARN>", description="Role EventBridge assumes to send to the queue."
     )
@@ -61,7 +65,7 @@ class Components(SpecModel):
     propeller: Propeller = Field(default_factory=Propeller, title="FlytePropeller")
     console: Component = Field(default_factory=Component, title="FlyteConsole")
     cluster_resource_manager: Component = Field(default_factory=Component, title="Cluster resource manager")
-    copilot_image_tag: str | None = Field(
+    copilot_image_tag: ImageTag | None = Field(
         default=None, description="CoPilot (flytecopilot) sidecar image tag. Empty: the chart's pinned tag."
     )
     connector: Component = Field(

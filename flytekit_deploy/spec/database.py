@@ -7,7 +7,7 @@ from enum import Enum
 from pydantic import Field, field_validator
 
 from .base import SecretRef, SpecModel
-from .validators import check_hostname, is_placeholder
+from .validators import check_hostname
 
 __all__ = ["DatabaseFlavour", "SslMode", "Database"]
 
@@ -47,6 +47,4 @@ class Database(SpecModel):
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
-        if is_placeholder(value) or "." not in value:
-            return value  # a short in-cluster service name is fine
-        return check_hostname(value)
+        return check_hostname(value, public=False)  # a short in-cluster service name is fine

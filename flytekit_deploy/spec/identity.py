@@ -6,7 +6,7 @@ from enum import Enum
 
 from pydantic import Field
 
-from .base import SpecModel
+from .base import K8sName, SpecModel
 from .platform import Environment
 
 __all__ = ["IdentityMode", "Identity", "default_identity"]
@@ -60,7 +60,7 @@ class Identity(SpecModel):
     tasks_per_domain: dict[str, str] = Field(
         default_factory=dict, description="Per-domain override of the task identity, e.g. production: <role>."
     )
-    task_service_account: str = Field(
+    task_service_account: K8sName = Field(
         default="default", description="Kubernetes service account task pods use in each namespace."
     )
 

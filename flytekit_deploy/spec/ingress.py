@@ -6,8 +6,8 @@ from enum import Enum
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import SpecModel
-from .validators import check_hostname, invalid
+from .base import K8sName, SpecModel
+from .validators import check_acm_arn, check_hostname, invalid
 
 __all__ = ["IngressController", "TlsMode", "Tls", "Ingress"]
 
@@ -30,9 +30,9 @@ class TlsMode(str, Enum):
 
 class Tls(SpecModel):
     mode: TlsMode = Field(default=TlsMode.NONE, description="Where the certificate comes from.")
-    cluster_issuer: str | None = Field(default=None, description="cert-manager ClusterIssuer name.")
+    cluster_issuer: K8sName | None = Field(default=None, description="cert-manager ClusterIssuer name.")
     certificate_arn: str | None = Field(default=None, description="ACM certificate ARN (AWS ALB).")
-    secret_name: str | None = Field(default=None, description="Existing kubernetes.io/tls Secret.")
+    secret_name: K8sName | None = Field(default=None, description="Existing kubernetes.io/tls Secret.")
 
     @model_validator(mode="after")
     def _complete(self) -> Tls:
@@ -46,14 +46,8 @@ class Tls(SpecModel):
         }.get(self.mode)
         if needed and not getattr(self, needed[0]):
             raise invalid(f"tls mode {self.mode.value} needs {needed[0]}", f"set {needed[0]}: {needed[1]}", needed[0])
-        if self.certificate_arn and not (
-            self.certificate_arn.startswith("arn:aws") or self.certificate_arn.startswith("<")
-        ):
-            raise invalid(
-                f"{self.certificate_arn!r} is not an ACM certificate ARN",
-                "copy the ARN from ACM",
-                "certificate_arn",
-            )
+        if self.certificate_arn:
+            check_acm_arn(self.certificate_arn, "certificate_arn")
         return self
 
 

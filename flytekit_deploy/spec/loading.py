@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from pathlib import Path
@@ -11,7 +12,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, SpecError
+from ..safe_yaml import load_yaml, read_text_limited
 from .model import DeploymentSpec
+from .validators import Problems
 
 __all__ = [
     "load_spec",
@@ -86,6 +89,19 @@ def problems_from_validation(error: ValidationError) -> list[Problem]:
         ctx = item.get("ctx") or {}
         kind = item["type"]
         path = _format_loc(loc)
+        several = ctx.get("error")
+        if kind == "value_error" and isinstance(several, Problems):
+            for one in several.errors:
+                detail = one.context or {}
+                extra = str(detail.get("path", ""))
+                problems.append(
+                    Problem(
+                        ".".join(p for p in (path, extra) if p),
+                        str(detail.get("message", one.message())),
+                        str(detail.get("fix", "")),
+                    )
+                )
+            continue
         if kind == "flytekit_deploy":
             extra = ctx.get("path", "")
             path = ".".join(p for p in (path, extra) if p)
@@ -121,21 +137,60 @@ def spec_from_dict(data: Any, source: str = "spec") -> DeploymentSpec:
     try:
         return DeploymentSpec.model_validate(data)
     except ValidationError as error:
-        raise SpecError(problems_from_validation(error), source=source) from None
+        problems = problems_from_validation(error)
+        problems += [p for p in _cross_field_problems(data, problems) if p not in problems]
+        raise SpecError(problems, source=source) from None
+
+
+# Fields that decide which cross-field rules apply: when one of them is itself wrong, those rules would judge a
+# spec the person did not write, so they wait for the next run.
+_DECIDING = {
+    "model",
+    "environment",
+    "chart",
+    "profile",
+    "identity.mode",
+    "storage.provider",
+    "storage.credentials",
+    "auth.mode",
+    "components.scheduler.kind",
+    "clusters",
+    "clusters.data_planes",
+    "connectors",
+}
+
+
+def _cross_field_problems(data: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+    """The contradictions between sections, found in the same run as the field errors: validate again without
+    the values that failed (each back to its default). Only when none of them decides a rule, and only the
+    problems about other fields: a default put in place of a bad value is never judged."""
+    pruned = copy.deepcopy(data)
+    paths = [p.path.split("[", 1)[0] for p in problems]  # a bad list entry: the whole list goes back to default
+    for path in paths:
+        if not path or path in _DECIDING or any(d.startswith(path + ".") for d in _DECIDING):
+            return []
+        *parents, last = path.split(".")
+        node: Any = pruned
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    try:
+        DeploymentSpec.model_validate(pruned)
+    except ValidationError as again:
+        if any(item["type"] not in ("flytekit_deploy", "value_error") for item in again.errors()):
+            return []  # other field errors: the rules did not run on the whole spec
+        return [
+            p
+            for p in problems_from_validation(again)
+            if not any(p.path == q or p.path.startswith(q + ".") or p.path.startswith(q + "[") for q in paths)
+        ]
+    return []
 
 
 def parse_spec(text: str, source: str = "spec") -> DeploymentSpec:
-    """Parse YAML (JSON is YAML too) into a validated spec."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(
-            [Problem(where, f"not valid YAML: {problem}", "fix the indentation or quoting at that place")],
-            source=source,
-        ) from None
+    """Parse YAML (JSON is YAML too) into a validated spec, within the input limits of :mod:`.safe_yaml`."""
+    data = load_yaml(text, source)
     if data is None:
         raise SpecError([Problem("", "the file is empty", "start from `flytekit-deploy init sandbox`")], source)
     return spec_from_dict(data, source=source)
@@ -145,13 +200,19 @@ def load_spec(path: str | Path) -> DeploymentSpec:
     """Read a spec file (YAML or JSON)."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_text_limited(file)
     except FileNotFoundError:
         raise SpecError(
             [Problem(str(file), "no such file", "check the path, or create one with `flytekit-deploy init`")]
         ) from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
-        raise SpecError([Problem(str(file), f"cannot read it: {error}", "pass a readable YAML or JSON file")]) from None
+    except UnicodeDecodeError:
+        raise SpecError(
+            [Problem(str(file), "is not UTF-8 text (a binary file?)", "pass a YAML or JSON spec file")]
+        ) from None
+    except OSError as error:
+        raise SpecError(
+            [Problem(str(file), f"cannot read it: {error.strerror or error}", "pass a readable YAML or JSON file")]
+        ) from None
     return parse_spec(text, source=str(file))
 
 

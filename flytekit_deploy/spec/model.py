@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .auth import Auth
 from .base import DnsLabel, SecretRef, SpecModel
@@ -14,6 +16,7 @@ from .database import Database
 from .identity import Identity, IdentityMode, default_identity
 from .ingress import Ingress
 from .observability import Observability
+from .overrides import check_overrides
 from .platform import (
     AwsSettings,
     AzureSettings,
@@ -27,7 +30,14 @@ from .platform import (
 )
 from .projects import Projects
 from .storage import Storage, StorageCredentials, StorageProvider
-from .validators import invalid
+from .validators import (
+    check_chart_version,
+    check_iam_role_arn,
+    check_identity,
+    check_no_credentials_in_url,
+    invalid,
+    raise_all,
+)
 
 __all__ = ["DeploymentSpec", "recommend_chart", "MAIN_CHARTS", "ENVIRONMENT_SECTIONS", "DEFAULT_IDENTITY"]
 
@@ -112,6 +122,11 @@ class DeploymentSpec(SpecModel):
         description="Verbatim values per chart (flyte-core: {...}) deep-merged last; kept from imported files.",
     )
 
+    @field_validator("chart_version")
+    @classmethod
+    def _chart_version(cls, value: str) -> str:
+        return check_chart_version(value)
+
     # ---- derived choices -------------------------------------------------------------------------------------
 
     @property
@@ -181,49 +196,113 @@ class DeploymentSpec(SpecModel):
 
     @model_validator(mode="after")
     def _coherent(self) -> DeploymentSpec:
-        self._check_environment_sections()
-        self._check_model_and_chart()
-        self._check_identity_and_storage()
-        self._check_secrets_inline()
+        """Every contradiction at once: a spec with twelve problems needs one run, not twelve."""
+        errors = [
+            *self._check_environment_sections(),
+            *self._check_model_and_chart(),
+            *self._check_identity_and_storage(),
+            *self._check_identities(),
+            *self._check_secrets_inline(),
+            *check_overrides(self.overrides, self.is_sandbox),
+            *self._check_urls(),
+        ]
         if self.profile is Profile.PRODUCTION and not self.auth.enabled:
-            raise invalid(
-                "a production deployment without authentication lets anyone who reaches it run code in your cluster",
-                "set auth.mode to oidc-internal or oidc-external, or profile: development",
-                "auth.mode",
+            errors.append(
+                invalid(
+                    "a production deployment without authentication lets anyone who reaches it run code in your "
+                    "cluster",
+                    "set auth.mode to oidc-internal or oidc-external, or profile: development",
+                    "auth.mode",
+                )
             )
+        raise_all(errors)
         return self
 
-    def _check_environment_sections(self) -> None:
+    def _check_urls(self) -> Iterator[PydanticCustomError]:
+        """No text of the spec carries ``user:password@`` in a URL (log links, dashboards, annotations...): it
+        would land in values files. Field validators already said so for the URL fields they own."""
+        owned = {"storage.endpoint", "auth.issuer", "auth.flytectl_redirect_uri"}
+
+        def walk(node: Any, path: str) -> Iterator[tuple[str, str]]:
+            if isinstance(node, SecretRef):
+                return
+            if isinstance(node, SpecModel):
+                for name in type(node).model_fields:
+                    if name != "overrides":
+                        yield from walk(getattr(node, name), f"{path}.{name}" if path else name)
+            elif isinstance(node, (list, tuple)):
+                for index, item in enumerate(node):
+                    yield from walk(item, f"{path}[{index}]")
+            elif isinstance(node, dict):
+                for key, item in node.items():
+                    yield from walk(item, f"{path}.{key}")
+            elif isinstance(node, str) and "://" in node and path not in owned:
+                yield path, node
+
+        for path, text in walk(self, ""):
+            try:
+                check_no_credentials_in_url(text, path)
+            except PydanticCustomError as error:
+                yield error
+
+    def _check_identities(self) -> Iterator[PydanticCustomError]:
+        """Each identity in the form of the identity mode: a role ARN (IRSA), a service account email (GCP), a
+        managed identity client ID (Azure)."""
+        mode = self.identity_mode.value
+        named = {
+            "identity.backend": self.identity.backend,
+            "identity.propeller": self.identity.propeller,
+            "identity.tasks": self.identity.tasks,
+            **{f"identity.tasks_per_domain.{d}": v for d, v in self.identity.tasks_per_domain.items()},
+        }
+        for path, value in named.items():
+            if value is None:
+                continue
+            try:
+                check_identity(value, mode, path)
+            except PydanticCustomError as error:
+                yield error
+        if self.components.scheduler.kind is SchedulerKind.AWS:
+            try:
+                check_iam_role_arn(self.components.scheduler.aws_scheduler_role_arn, "")
+            except PydanticCustomError as error:
+                yield invalid(
+                    str(error),
+                    "use the form arn:aws:iam::123456789012:role/flyte-scheduler",
+                    "components.scheduler.aws_scheduler_role_arn",
+                )
+
+    def _check_environment_sections(self) -> Iterator[PydanticCustomError]:
         for env, section in ENVIRONMENT_SECTIONS.items():
             if env is not self.environment and getattr(self, section) is not None:
-                raise invalid(
+                yield invalid(
                     f"settings for {section} are given but the environment is {self.environment.value}",
                     f"remove the '{section}' section, or set environment: {env.value}",
                     section,
                 )
 
-    def _check_model_and_chart(self) -> None:
+    def _check_model_and_chart(self) -> Iterator[PydanticCustomError]:
         model, chart = self.model, self.chart_name
         if chart not in MAIN_CHARTS:
-            raise invalid(
+            yield invalid(
                 f"{chart.value} is not a chart for the main release",
                 "choose flyte-binary, flyte-core or flyte-sandbox (dependencies are added by the kit)",
                 "chart",
             )
         if model is DeploymentModel.MULTI_CLUSTER and chart is not ChartName.FLYTE_CORE:
-            raise invalid(
+            yield invalid(
                 f"multi-cluster needs flyte-core; {chart.value} has no control-plane / data-plane split",
                 "set chart: flyte-core (or leave chart empty for the recommendation)",
                 "chart",
             )
         if model is DeploymentModel.MULTI_CLUSTER and not self.clusters.data_planes:
-            raise invalid(
+            yield invalid(
                 "multi-cluster needs at least one data plane",
                 "add clusters.data_planes entries",
                 "clusters.data_planes",
             )
         if model is not DeploymentModel.MULTI_CLUSTER and self.clusters.data_planes:
-            raise invalid(
+            yield invalid(
                 f"data planes are only used by the multi-cluster model, not {model.value}",
                 "remove clusters.data_planes, or set model: multi-cluster",
                 "clusters.data_planes",
@@ -233,25 +312,25 @@ class DeploymentSpec(SpecModel):
             {n for n in names if names.count(n) > 1} | ({self.clusters.control_plane_name} & set(names))
         )
         if duplicates:
-            raise invalid(
+            yield invalid(
                 f"cluster names must be unique: {', '.join(duplicates)}",
                 "rename the duplicates",
                 "clusters.data_planes",
             )
         if chart is ChartName.FLYTE_SANDBOX and model is not DeploymentModel.SANDBOX:
-            raise invalid(
+            yield invalid(
                 f"the flyte-sandbox chart is for the sandbox model, not {model.value}",
                 "set chart: flyte-binary or flyte-core, or model: sandbox",
                 "chart",
             )
         if model is DeploymentModel.SANDBOX and not self.environment.hosts_sandbox:
-            raise invalid(
+            yield invalid(
                 f"the sandbox model runs on a local or self-managed cluster, not {self.environment.value}",
                 "set environment: local, or model: single-cluster for a cloud deployment",
                 "environment",
             )
         if model is DeploymentModel.HYBRID and not self.connectors:
-            raise invalid(
+            yield invalid(
                 "the hybrid model needs at least one connector for compute outside Kubernetes",
                 "add connectors: [{kind: aws-batch}] (or databricks, snowflake, bigquery, slurm, sagemaker)",
                 "connectors",
@@ -259,23 +338,23 @@ class DeploymentSpec(SpecModel):
         home = self.components.scheduler.kind.home
         if home is not None:
             if self.environment is not home:
-                raise invalid(
+                yield invalid(
                     "the AWS scheduler runs on AWS only",
                     "set components.scheduler.kind: native",
                     "components.scheduler.kind",
                 )
             if chart is not ChartName.FLYTE_CORE:
-                raise invalid(
+                yield invalid(
                     f"the AWS scheduler is configured by flyte-core only, not {chart.value}",
                     "set chart: flyte-core, or components.scheduler.kind: native",
                     "components.scheduler.kind",
                 )
 
-    def _check_identity_and_storage(self) -> None:
+    def _check_identity_and_storage(self) -> Iterator[PydanticCustomError]:
         mode, env = self.identity_mode, self.environment
         cloud_of_mode = mode.home
         if cloud_of_mode is not None and cloud_of_mode is not env:
-            raise invalid(
+            yield invalid(
                 f"identity mode {mode.value} exists on {cloud_of_mode.value} only, the environment is {env.value}",
                 f"set identity.mode: {DEFAULT_IDENTITY[env].value} (or leave it empty)",
                 "identity.mode",
@@ -284,30 +363,30 @@ class DeploymentSpec(SpecModel):
         needs_env = store.provider.home
         if store.credentials is StorageCredentials.WORKLOAD_IDENTITY:
             if needs_env is None:
-                raise invalid(
+                yield invalid(
                     "an S3-compatible store has no workload identity; it takes access keys",
                     "set storage.credentials: secret with access_key and secret_key",
                     "storage.credentials",
                 )
-            if needs_env is not env:
-                raise invalid(
+            elif needs_env is not env:
+                yield invalid(
                     f"{store.provider.value} with workload identity needs the {needs_env.value} environment",
                     "set storage.credentials: secret with access keys, or use the environment's own store",
                     "storage.credentials",
                 )
-            if mode.home is None:
-                raise invalid(
+            elif mode.home is None:
+                yield invalid(
                     "workload identity for storage needs a cloud identity mode, not rbac",
                     f"set identity.mode: {DEFAULT_IDENTITY[env].value}, or storage.credentials: secret",
                     "storage.credentials",
                 )
 
-    def _check_secrets_inline(self) -> None:
+    def _check_secrets_inline(self) -> Iterator[PydanticCustomError]:
         if self.is_sandbox:
             return
         inline = [path for path, ref in self.secret_refs().items() if ref.is_inline]
         if inline:
-            raise invalid(
+            yield invalid(
                 f"inline secret values outside the sandbox would be written to values files: {', '.join(inline)}",
                 "remove 'value' and create the Secret with kubectl (flytekit-deploy values lists the commands)",
                 inline[0] + ".value",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .base import SpecModel
+from .validators import check_cluster_name, check_uuid
 
 __all__ = [
     "DeploymentModel",
@@ -88,15 +89,20 @@ class AwsSettings(SpecModel):
 
     account_id: str = Field(
         default="<AWS_ACCOUNT_ID>",
-        pattern=r"^(\d{12}|<[A-Za-z0-9_.\-]+>)$",
+        pattern=r"^(\d{12}|<[A-Z][A-Z0-9_\-]*>)$",
         description="12-digit AWS account ID.",
     )
     region: str = Field(
         default="<AWS_REGION>",
-        pattern=r"^([a-z]{2}(-gov)?-[a-z]+-\d|<[A-Za-z0-9_.\-]+>)$",
+        pattern=r"^([a-z]{2}(-gov)?-[a-z]+-\d|<[A-Z][A-Z0-9_\-]*>)$",
         description="AWS region code, e.g. us-east-1.",
     )
     cluster_name: str = Field(default="<EKS_CLUSTER_NAME>", description="EKS cluster name (log group paths).")
+
+    @field_validator("cluster_name")
+    @classmethod
+    def _cluster(cls, value: str) -> str:
+        return check_cluster_name(value, "aws")
 
 
 class GcpSettings(SpecModel):
@@ -104,11 +110,20 @@ class GcpSettings(SpecModel):
 
     project_id: str = Field(
         default="<GCP_PROJECT_ID>",
-        pattern=r"^([a-z][a-z0-9-]{4,28}[a-z0-9]|<[A-Za-z0-9_.\-]+>)$",
+        pattern=r"^([a-z][a-z0-9-]{4,28}[a-z0-9]|<[A-Z][A-Z0-9_\-]*>)$",
         description="GCP project ID.",
     )
-    region: str = Field(default="<GCP_REGION>", description="GCP region, e.g. us-central1.")
+    region: str = Field(
+        default="<GCP_REGION>",
+        pattern=r"^([a-z]+-[a-z]+\d+(-[a-z])?|<[A-Z][A-Z0-9_\-]*>)$",
+        description="GCP region, e.g. us-central1.",
+    )
     cluster_name: str = Field(default="<GKE_CLUSTER_NAME>", description="GKE cluster name.")
+
+    @field_validator("cluster_name")
+    @classmethod
+    def _cluster(cls, value: str) -> str:
+        return check_cluster_name(value, "gcp")
 
 
 class AzureSettings(SpecModel):
@@ -116,17 +131,45 @@ class AzureSettings(SpecModel):
 
     tenant_id: str = Field(default="<AZURE_TENANT_ID>", description="Entra ID tenant (GUID).")
     subscription_id: str = Field(default="<AZURE_SUBSCRIPTION_ID>", description="Subscription (GUID).")
-    resource_group: str = Field(default="<AZURE_RESOURCE_GROUP>", description="Resource group of the cluster.")
-    region: str = Field(default="<AZURE_REGION>", description="Azure region, e.g. westeurope.")
+    resource_group: str = Field(
+        default="<AZURE_RESOURCE_GROUP>",
+        pattern=r"^([-\w.()]{0,89}[-\w()]|<[A-Z][A-Z0-9_\-]*>)$",
+        description="Resource group of the cluster.",
+    )
+    region: str = Field(
+        default="<AZURE_REGION>",
+        pattern=r"^([a-z0-9]+|<[A-Z][A-Z0-9_\-]*>)$",
+        description="Azure region, e.g. westeurope.",
+    )
     storage_account: str = Field(
         default="<AZURE_STORAGE_ACCOUNT>",
-        pattern=r"^([a-z0-9]{3,24}|<[A-Za-z0-9_.\-]+>)$",
+        pattern=r"^([a-z0-9]{3,24}|<[A-Z][A-Z0-9_\-]*>)$",
         description="Storage account holding the Blob containers (3-24 lowercase letters and digits).",
     )
     cluster_name: str = Field(default="<AKS_CLUSTER_NAME>", description="AKS cluster name.")
+
+    @field_validator("tenant_id")
+    @classmethod
+    def _tenant(cls, value: str) -> str:
+        return check_uuid(value, "tenant ID")
+
+    @field_validator("subscription_id")
+    @classmethod
+    def _subscription(cls, value: str) -> str:
+        return check_uuid(value, "subscription ID")
+
+    @field_validator("cluster_name")
+    @classmethod
+    def _cluster(cls, value: str) -> str:
+        return check_cluster_name(value, "azure")
 
 
 class OnPremSettings(SpecModel):
     """A self-managed Kubernetes cluster."""
 
     cluster_name: str = Field(default="flyte", description="A name for the cluster, used in diagrams and configs.")
+
+    @field_validator("cluster_name")
+    @classmethod
+    def _cluster(cls, value: str) -> str:
+        return check_cluster_name(value, "on-prem")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import Enum
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from .base import SecretRef, SpecModel
 from .platform import Environment
-from .validators import check_bucket, check_https_url, invalid
+from .validators import check_bucket, check_https_url, invalid, raise_all
 
 __all__ = ["StorageProvider", "StorageCredentials", "Storage"]
 
@@ -53,7 +54,11 @@ class Storage(SpecModel):
         default=None,
         description="Bucket for task outputs (raw data). Empty: the metadata bucket. A separate one is advised.",
     )
-    region: str | None = Field(default=None, description="Bucket region (S3). Empty: the cloud account's region.")
+    region: str | None = Field(
+        default=None,
+        pattern=r"^([a-z]{2}(-gov)?-[a-z]+-\d|<[A-Z][A-Z0-9_\-]*>)$",
+        description="Bucket region (S3), e.g. us-east-1. Empty: the cloud account's region.",
+    )
     endpoint: str | None = Field(
         default=None,
         description="S3-compatible only: the endpoint URL, e.g. http://minio.flyte.svc.cluster.local:9000.",
@@ -68,29 +73,46 @@ class Storage(SpecModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Storage:
-        check_bucket(self.metadata_bucket, self.provider.value, "metadata_bucket")
-        if self.raw_data_bucket is not None:
-            check_bucket(self.raw_data_bucket, self.provider.value, "raw_data_bucket")
+        """Every problem at once: both buckets, the endpoint and the credentials."""
+        errors: list[PydanticCustomError] = []
+        buckets = [("metadata_bucket", self.metadata_bucket), ("raw_data_bucket", self.raw_data_bucket)]
+        for path, bucket in buckets:
+            if bucket is not None:
+                try:
+                    check_bucket(bucket, self.provider.value, path)
+                except PydanticCustomError as error:
+                    errors.append(error)
         if self.provider.takes_endpoint:
             if not self.endpoint:
-                raise invalid(
-                    "an S3-compatible store needs an endpoint",
-                    "set storage.endpoint, e.g. http://minio.flyte.svc.cluster.local:9000",
+                errors.append(
+                    invalid(
+                        "an S3-compatible store needs an endpoint",
+                        "set storage.endpoint, e.g. http://minio.flyte.svc.cluster.local:9000",
+                        "endpoint",
+                    )
+                )
+            else:
+                try:
+                    check_https_url(self.endpoint, "endpoint URL", allow_http=True, path="endpoint")
+                except PydanticCustomError as error:
+                    errors.append(error)
+        elif self.endpoint:
+            errors.append(
+                invalid(
+                    f"storage.endpoint is only used with provider s3-compatible, not {self.provider.value}",
+                    "remove storage.endpoint, or set provider: s3-compatible",
                     "endpoint",
                 )
-            check_https_url(self.endpoint, "endpoint URL", allow_http=True, path="endpoint")
-        elif self.endpoint:
-            raise invalid(
-                f"storage.endpoint is only used with provider s3-compatible, not {self.provider.value}",
-                "remove storage.endpoint, or set provider: s3-compatible",
-                "endpoint",
             )
         if self.credentials is StorageCredentials.SECRET and (self.access_key is None or self.secret_key is None):
-            raise invalid(
-                "credentials: secret needs both access_key and secret_key Secret references",
-                "set storage.access_key and storage.secret_key (name and key of the Secret)",
-                "credentials",
+            errors.append(
+                invalid(
+                    "credentials: secret needs both access_key and secret_key Secret references",
+                    "set storage.access_key and storage.secret_key (name and key of the Secret)",
+                    "credentials",
+                )
             )
+        raise_all(errors)
         return self
 
     @property

@@ -53,7 +53,7 @@ def test_doctor_warnings_as_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_doctor_errors_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    spec = get_preset("sandbox").model_copy(update={"chart_version": "latest"})
+    spec = get_preset("sandbox").model_copy(update={"chart_version": "v1.15.0"})
     path = tmp_path / "spec.yaml"
     path.write_text(dump_spec(spec))
     code, out, _ = run(capsys, "doctor", str(path))

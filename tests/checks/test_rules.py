@@ -45,9 +45,16 @@ def test_database_host_placeholder() -> None:
     assert_one(get_preset("eks-starter"), "database.host-placeholder", "database.host", WARNING)
 
 
-def test_database_host_with_port_is_an_error() -> None:
-    spec = variant("onprem-starter", database__host="postgres:5432")
-    assert "database.port" in assert_one(spec, "database.host-format", "database.host", ERROR).fix
+def test_database_host_with_port_is_refused_by_the_spec() -> None:
+    from flytekit_deploy.errors import SpecError
+    from flytekit_deploy.spec import spec_from_dict
+
+    data = get_preset("onprem-starter").model_dump(mode="json")
+    data["database"]["host"] = "postgres:5432"
+    with pytest.raises(SpecError) as caught:
+        spec_from_dict(data)
+    assert [p.path for p in caught.value.problems] == ["database.host"]
+    assert "database.port" in caught.value.problems[0].fix
 
 
 def test_database_port_of_cloud_sql_is_fixed() -> None:
@@ -307,7 +314,7 @@ def test_external_server_with_the_internal_service_client() -> None:
 # ---- charts --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", ["", "latest", "v2.0.0", "1.16.7"])
+@pytest.mark.parametrize("version", ["v2.0.0", "1.16.7"])  # "" and "latest" are refused by the spec itself
 def test_chart_version_must_be_pinned(version: str) -> None:
     item = assert_one(variant("sandbox", chart_version=version), "charts.version", "chart_version", ERROR)
     assert "v1.16.8" in item.fix

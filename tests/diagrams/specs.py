@@ -34,10 +34,10 @@ def many_data_planes(counts: dict[str, int]) -> DeploymentSpec:
 
 
 def hostile_spec() -> DeploymentSpec:
-    """Free-text spec fields that end up in labels (cluster name, custom log link) set to HOSTILE."""
+    """Free-text spec fields that end up in labels (a custom log link) set to HOSTILE; names that reach a shell
+    (the cluster name) are validated at the spec level, so they can no longer carry it."""
     return changed(
         "onprem-starter",
-        onprem__cluster_name=HOSTILE,
         observability__logs__providers=["custom"],
         observability__logs__custom=[{"name": HOSTILE, "template": "https://logs.example.com/{{ .podName }}"}],
     )

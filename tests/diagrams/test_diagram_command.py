@@ -75,7 +75,7 @@ def test_invalid_spec_raises_spec_error_with_the_field_path(tmp_path: Path) -> N
     target = tmp_path / "never.mmd"
     with pytest.raises(SpecError) as caught:
         run(str(bad), "-o", str(target))
-    assert [p.path for p in caught.value.problems] == ["chart"]
+    assert [p.path for p in caught.value.problems][0] == "chart"  # and every other problem of the spec after it
     assert not target.exists()
     bad.write_text("components:\n  consle: {enabled: false}\n")
     with pytest.raises(SpecError) as caught:
