@@ -20,19 +20,12 @@ import ipywidgets as w
 
 from ..errors import Problem
 from .outputs import Outputs, ValuesCache, findings_text, render_svg
+from .theme import severity_class
 
 __all__ = ["Panes", "DebouncedRender", "PANE_NAMES", "findings_html"]
 
 PANE_NAMES = ("values", "diagram", "findings", "commands", "secrets")
 
-_STYLE = """<style>
-.fd-panes pre.fd-pre { white-space: pre; overflow: auto; max-height: 70vh; margin: 0; padding: 6px;
-  font-size: 12px; line-height: 1.35; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; }
-.fd-stale .fd-pane { opacity: 0.55; }
-.fd-panes .fd-svg svg { max-width: 100%; height: auto; }
-</style>"""
-
-_SEVERITY_COLOUR = {"error": "#b00020", "warning": "#a15c00", "info": "#1d5fa8"}
 
 
 def _pre(text: str) -> str:
@@ -44,18 +37,17 @@ def findings_html(findings: list[Any]) -> str:
     items = []
     for f in findings:
         severity = str(getattr(f.severity, "value", f.severity))
-        colour = _SEVERITY_COLOUR.get(severity, "#444")
         items.append(
-            f'<li><b style="color:{colour}">{html.escape(severity)}</b> '
+            f'<li><b class="{severity_class(severity)}">{html.escape(severity)}</b> '
             f"<code>{html.escape(f.path or '(spec)')}</code>: {html.escape(f.message)}"
-            + (f'<br><span style="color:#555">fix: {html.escape(f.fix)}</span>' if f.fix else "")
+            + (f'<br><span class="fd-muted">fix: {html.escape(f.fix)}</span>' if f.fix else "")
             + "</li>"
         )
     return f"<ul>{''.join(items)}</ul>" if items else _note("No findings: nothing known to break.")
 
 
-def _note(text: str, colour: str = "#555") -> str:
-    return f'<div style="color:{colour};padding:4px 0">{html.escape(text)}</div>'
+def _note(text: str, severity: str = "muted") -> str:
+    return f'<div class="{severity_class(severity)}" style="padding:4px 0">{html.escape(text)}</div>'
 
 
 class DebouncedRender:
@@ -125,7 +117,7 @@ class Panes:
     """The output widgets and their texts."""
 
     def __init__(self, diagram_delay: float = 0.3) -> None:
-        self.banner = w.HTML(_STYLE)
+        self.banner = w.HTML()
         self.values_tabs = w.Tab()
         self.values_tabs.add_class("fd-pane-values-tabs")
         self.values_tabs.observe(lambda _change: self._ensure_selected(), names="selected_index")
@@ -180,13 +172,13 @@ class Panes:
         """Show the outputs of a valid spec (clears the stale mark); the SVG follows after the debounce."""
         self._show_values(outputs)
         self._texts["commands"] = outputs.commands or outputs.plan_error
-        self.commands_html.value = _pre(outputs.commands) if outputs.commands else _note(outputs.plan_error, "#b00020")
+        self.commands_html.value = _pre(outputs.commands) if outputs.commands else _note(outputs.plan_error, "error")
         self._texts["secrets"] = outputs.secrets or outputs.plan_error
-        self.secrets_html.value = _pre(outputs.secrets) if outputs.secrets else _note(outputs.plan_error, "#b00020")
+        self.secrets_html.value = _pre(outputs.secrets) if outputs.secrets else _note(outputs.plan_error, "error")
         self._show_findings(outputs)
         self._texts["diagram"] = outputs.mermaid or outputs.diagram_error
         self.mermaid_html.value = _pre(outputs.mermaid) if outputs.mermaid else ""
-        self.diagram_note.value = _note(outputs.diagram_error, "#b00020") if outputs.diagram_error else ""
+        self.diagram_note.value = _note(outputs.diagram_error, "error") if outputs.diagram_error else ""
         if outputs.diagram is not None:
             self.renderer.request(outputs)
         else:
@@ -197,7 +189,7 @@ class Panes:
     def _show_values(self, outputs: Outputs) -> None:
         with self._values_lock:
             self._outputs = outputs
-        self.values_note.value = _note(outputs.plan_error, "#b00020") if outputs.plan_error else ""
+        self.values_note.value = _note(outputs.plan_error, "error") if outputs.plan_error else ""
         names = list(outputs.releases)
         if names != list(self._values_html):
             with self._values_lock:
@@ -224,7 +216,7 @@ class Panes:
         with self._values_lock:
             if self._outputs is not outputs or name not in self._values_html:
                 return  # a newer spec arrived meanwhile
-            self._values_html[name].value = f'<div style="color:#555;font-size:90%">{html.escape(name)}</div>' + _pre(
+            self._values_html[name].value = f'<div class="fd-muted" style="font-size:90%">{html.escape(name)}</div>' + _pre(
                 text
             )
             self._values_shown[name] = outputs.release_keys[name]
@@ -251,7 +243,7 @@ class Panes:
     def _show_findings(self, outputs: Outputs) -> None:
         if outputs.findings_error:
             text = f"Findings unavailable: {outputs.findings_error}"
-            body = _note(text, "#b00020")
+            body = _note(text, "error")
             if outputs.placeholders:
                 extra = findings_text([], outputs.placeholders).split("\n", 1)[1]
                 text += "\n" + extra
@@ -277,14 +269,14 @@ class Panes:
         """The doctor's findings (chart keys of every values file, live probes) for ``spec``."""
         self.doctor_spec = spec
         if error:
-            self.doctor_html.value = _note(error, "#b00020")
+            self.doctor_html.value = _note(error, "error")
         else:
             self.doctor_html.value = "<b>Doctor</b>" + findings_html(findings or [])
 
     def _apply_svg(self, result: Any, seconds: float) -> None:
         self.svg_seconds = seconds
         if isinstance(result, BaseException):
-            self.diagram_svg.value = _note(f"graphviz rendering failed: {result}", "#b00020")
+            self.diagram_svg.value = _note(f"graphviz rendering failed: {result}", "error")
         else:
             self.diagram_svg.value = str(result)
 
@@ -294,7 +286,7 @@ class Panes:
         """Mark the panes stale (input invalid: ``problems``) or current (``None``)."""
         self.stale = problems is not None
         if problems is None:
-            self.banner.value = _STYLE
+            self.banner.value = ""
             self.widget.remove_class("fd-stale")
             return
         self.widget.add_class("fd-stale")
@@ -306,8 +298,7 @@ class Panes:
             for p in (unplaced or [])
         )
         self.banner.value = (
-            _STYLE
-            + '<div style="background:#fff4e5;border:1px solid #f0b429;padding:4px 8px;border-radius:4px">'
+            '<div class="fd-banner">'
             + f"<b>Stale:</b> the input has {count} problem{'s' if count != 1 else ''} "
             + "(shown at the fields); these outputs are from the last valid spec."
             + (f"<ul style='margin:2px 0'>{listed}</ul>" if listed else "")
