@@ -1,4 +1,4 @@
-"""The whole spec form: every DeploymentSpec field as an editor, grouped into Accordion sections.
+"""The whole spec form: every DeploymentSpec field as an editor, grouped into collapsible sections.
 
 Sections are a curated order on top of the generated editors; a top-level field no section names lands in
 "Other", so nothing added to the spec is ever missing from the form.
@@ -15,6 +15,7 @@ from ..errors import Problem
 from ..spec import DeploymentSpec
 from .editors import Editor, Hooks, ListEditor, MapEditor, Message, ModelEditor
 from .fields import Kind
+from .sections import Sections
 
 __all__ = ["SECTIONS", "Form", "path_prefixes"]
 
@@ -69,7 +70,7 @@ class Form:
         self.hooks = Hooks(changed=self._changed, restructured=self._restructured)
         self.section_titles: list[str] = []
         self._section_fields: list[tuple[str, ...]] = []
-        self.accordion = w.Accordion()
+        self.accordion = Sections()
         self.root = ModelEditor(model, None, "", self.hooks, header=False, arrange=self._arrange)
         self._index: dict[str, Editor] = {}
         self._with_messages: set[str] = set()
@@ -97,8 +98,7 @@ class Form:
             boxes.append(w.VBox([e.container for e in editors], layout=w.Layout(padding="4px")))
             self.section_titles.append(title)
             self._section_fields.append(tuple(present))
-        self.accordion.children = tuple(boxes)
-        self.accordion.titles = tuple(self.section_titles)
+        self.accordion.set_sections(self.section_titles, boxes)
         self.accordion.selected_index = 0
         return self.accordion
 
@@ -232,7 +232,7 @@ class Form:
         top = _top(path)
         for index, fields in enumerate(self._section_fields):
             if top in fields:
-                self.accordion.selected_index = index
+                self.accordion.expand(index)
                 return
 
     def kinds(self) -> dict[str, Kind]:

@@ -15,6 +15,7 @@ STYLESHEET = """<style>
 .fd-configurator .fd-ok { color: var(--jp-success-color0, #1a7f37); }
 .fd-configurator .fd-error { color: var(--jp-error-color0, #b00020); }
 .fd-configurator .fd-warning { color: var(--jp-warn-color0, #8a4b00); }
+body[data-jp-theme-light="true"] .fd-configurator .fd-warning { color: #8a4b00; } /* jp orange: 3.8:1 on white */
 .fd-configurator .fd-info { color: var(--jp-info-color0, #1d5fa8); }
 .fd-configurator .fd-muted { color: var(--jp-ui-font-color2, #57606a); }
 .fd-configurator .fd-help { color: var(--jp-ui-font-color2, #57606a); font-size: 88%; line-height: 1.35;
