@@ -191,7 +191,9 @@ class ActionBar:
             value=False, description="Overwrite files that differ (each old copy is kept as a .bak file)", indent=False
         )
         self.force.add_class("fd-overwrite")
-        self.write_button = w.Button(description="Write plan", icon="file", tooltip="Write every file of the plan", **fit)
+        self.write_button = w.Button(
+            description="Write plan", icon="file", tooltip="Write every file of the plan", **fit
+        )
         self.zip_button = w.Button(description="Download zip", icon="file-archive-o", **fit)
         self.undo_button = w.Button(
             description="Undo", icon="undo", tooltip="Go back to the spec before the last replace", disabled=True, **fit

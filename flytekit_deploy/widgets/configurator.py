@@ -301,7 +301,9 @@ class Configurator:
             where += f"; {len(self.outputs.releases)} release(s)"
         if errors:
             icon, severity = "✖", "error"
-            summary = f"{icon} valid spec, but {errors} error finding(s) will break the install (Findings pane): {where}"
+            summary = (
+                f"{icon} valid spec, but {errors} error finding(s) will break the install (Findings pane): {where}"
+            )
         elif warnings:
             icon, severity = "⚠", "warning"
             summary = f"{icon} valid with {warnings} warning(s) (Findings pane): {where}"

@@ -10,6 +10,7 @@ first; unchanged releases come from a cache.
 
 from __future__ import annotations
 
+import base64
 import html
 import threading
 import time
@@ -25,7 +26,6 @@ from .theme import severity_class
 __all__ = ["Panes", "DebouncedRender", "PANE_NAMES", "findings_html"]
 
 PANE_NAMES = ("values", "diagram", "findings", "commands", "secrets")
-
 
 
 def _pre(text: str) -> str:
@@ -131,11 +131,24 @@ class Panes:
         self.values_box = w.VBox([self.values_note, self.values_tabs])
         self.diagram_svg = w.HTML()
         self.diagram_svg.add_class("fd-svg")
+        self._raw_svg = ""
+        self.diagram_zoom = w.ToggleButtons(
+            options=[("Fit width", "fit"), ("100%", "1"), ("150%", "1.5"), ("200%", "2")],
+            value="1",
+            tooltip="Diagram size: fit the pane, or real size and larger (scroll to move around)",
+            style={"button_width": "6em"},
+        )
+        self.diagram_zoom.add_class("fd-diagram-zoom")
+        self.diagram_zoom.observe(lambda _c: self._show_svg(), names="value")
+        self.diagram_download = w.HTML()
+        self.diagram_download.add_class("fd-diagram-download")
         self.diagram_note = w.HTML()
         self.mermaid_html = w.HTML()
         mermaid_box = w.Accordion(children=[self.mermaid_html], titles=("mermaid source",))
         mermaid_box.selected_index = None
-        self.diagram_box = w.VBox([self.diagram_note, self.diagram_svg, mermaid_box])
+        self.diagram_box = w.VBox(
+            [w.HBox([self.diagram_zoom, self.diagram_download]), self.diagram_note, self.diagram_svg, mermaid_box]
+        )
         self.findings_html = w.HTML()
         self.doctor_button = w.Button(
             description="Run doctor",
@@ -183,7 +196,8 @@ class Panes:
             self.renderer.request(outputs)
         else:
             self.renderer.cancel()
-            self.diagram_svg.value = ""
+            self._raw_svg = ""
+            self._show_svg()
         self.set_stale(None)
 
     def _show_values(self, outputs: Outputs) -> None:
@@ -216,8 +230,8 @@ class Panes:
         with self._values_lock:
             if self._outputs is not outputs or name not in self._values_html:
                 return  # a newer spec arrived meanwhile
-            self._values_html[name].value = f'<div class="fd-muted" style="font-size:90%">{html.escape(name)}</div>' + _pre(
-                text
+            self._values_html[name].value = (
+                f'<div class="fd-muted" style="font-size:90%">{html.escape(name)}</div>' + _pre(text)
             )
             self._values_shown[name] = outputs.release_keys[name]
 
@@ -276,9 +290,30 @@ class Panes:
     def _apply_svg(self, result: Any, seconds: float) -> None:
         self.svg_seconds = seconds
         if isinstance(result, BaseException):
+            self._raw_svg = ""
             self.diagram_svg.value = _note(f"graphviz rendering failed: {result}", "error")
+            self.diagram_download.value = ""
         else:
-            self.diagram_svg.value = str(result)
+            self._raw_svg = str(result)
+            self._show_svg()
+
+    def _show_svg(self) -> None:
+        """The SVG at the chosen size; real size and larger scroll inside the pane, and the download link opens it
+        full size in any viewer (offline: the file is in the link itself)."""
+        zoom = str(self.diagram_zoom.value)
+        if zoom == "fit":
+            self.diagram_svg.add_class("fd-fit")
+            self.diagram_svg.value = self._raw_svg
+        else:
+            self.diagram_svg.remove_class("fd-fit")
+            self.diagram_svg.value = f'<div style="zoom:{zoom}">{self._raw_svg}</div>' if self._raw_svg else ""
+        if self._raw_svg:
+            payload = base64.b64encode(self._raw_svg.encode()).decode("ascii")
+            self.diagram_download.value = (
+                f'<a download="flyte-diagram.svg" href="data:image/svg+xml;base64,{payload}">⬇ full-size SVG</a>'
+            )
+        else:
+            self.diagram_download.value = ""
 
     # ---- stale state ---------------------------------------------------------------------------------------
 
@@ -325,4 +360,5 @@ class Panes:
 
     @property
     def svg(self) -> str:
-        return str(self.diagram_svg.value)
+        """The diagram's SVG as rendered (without the zoom wrapper)."""
+        return self._raw_svg

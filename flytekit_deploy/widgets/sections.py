@@ -30,8 +30,9 @@ class Sections(w.VBox):  # type: ignore[misc]
         self._titles, self._bodies = tuple(titles), tuple(bodies)
         headers = []
         for index, title in enumerate(self._titles):
-            button = w.Button(description=title, icon=_CLOSED, tooltip=f"Show or hide {title}",
-                              layout=w.Layout(width="100%"))
+            button = w.Button(
+                description=title, icon=_CLOSED, tooltip=f"Show or hide {title}", layout=w.Layout(width="100%")
+            )
             button.add_class("fd-section-header")
             button.on_click(lambda _b, i=index: self.toggle(i))
             headers.append(button)

@@ -150,6 +150,7 @@ def test_run_all_then_edit_a_field_updates_the_values_pane(lab: tuple[str, str, 
     expect(page.locator(".fd-panes")).not_to_contain_text("Stale", timeout=30_000)
 
     _help_is_visible(page)
+    _diagram_labels_are_legible(page)
     _stale_zip_is_marked(page)
     _preset_switch_confirms_and_undoes(page)
     _sandbox_to_aws_resets_with_a_message(page)
@@ -173,6 +174,21 @@ def _help_is_visible(page) -> None:  # type: ignore[no-untyped-def]
     expect(help_line).to_contain_text("Wiki: 08-configuration")
     box = help_line.bounding_box()
     assert box is not None and box["height"] >= 10, box
+
+
+def _diagram_labels_are_legible(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.locator(".fd-panes .lm-TabBar-tabLabel", has_text=re.compile(r"^Diagram$")).click()
+    svg = page.locator(".fd-svg svg")
+    expect(svg).to_be_visible(timeout=30_000)
+    smallest = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('.fd-svg svg text')].map(t => t.getBoundingClientRect().height)"
+        ".filter(h => h > 0))"
+    )
+    assert smallest >= 10, f"smallest diagram label is {smallest:.1f} px high at the default size"
+    expect(page.locator(".fd-diagram-download a")).to_contain_text("full-size SVG")
+    page.locator(".fd-panes .lm-TabBar-tabLabel", has_text=re.compile(r"^Values$")).click()
 
 
 def _stale_zip_is_marked(page) -> None:  # type: ignore[no-untyped-def]
