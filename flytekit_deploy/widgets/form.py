@@ -50,17 +50,6 @@ def _top(path: str) -> str:
     return path.split(".")[0].split("[")[0]
 
 
-def _new_item(path: str, existing: int, taken: set[str]) -> dict[str, Any] | None:
-    """A first value for a new row whose required name would otherwise start empty (and invalid)."""
-    stem = {"clusters.data_planes": "dataplane", "projects.projects": "project"}.get(path)
-    if stem is None:
-        return None
-    number = existing + 1
-    while f"{stem}-{number}" in taken:
-        number += 1
-    return {"name": f"{stem}-{number}"}
-
-
 class Form:
     """Editors for a DeploymentSpec, a field-path index, and the data they hold."""
 
@@ -158,8 +147,7 @@ class Form:
         """Add a row to a list (or a keyed entry to a map) of models; returns the new row's path."""
         editor = self.editor(path)
         if isinstance(editor, ListEditor):
-            taken = {str(row.fields["name"].raw()) for row in editor.rows if "name" in row.fields}
-            row = editor.add(item if item is not None else _new_item(path, len(editor.rows), taken))
+            row = editor.add(item if item is not None else editor.first_item())
             return row.path
         if isinstance(editor, MapEditor):
             if not key:
