@@ -107,6 +107,8 @@ class S3Store:
         return env
 
     def recognises(self, facts: StoreFacts) -> bool:
+        if facts.kind == SANDBOX_TYPE:  # flyte-core's own storage type for flyte-deps' MinIO
+            return self.compatible
         if facts.kind == "s3":
             return bool(facts.endpoint) is self.compatible
         return self.compatible and facts.kind == "custom" and facts.stow_kind == "s3" and bool(facts.endpoint)
@@ -138,6 +140,9 @@ class S3Store:
             r.put("storage.secret_key", _SECRET_KEY)
 
     def read_core(self, r: ValuesReader) -> None:
+        if r.peek("storage.type") == SANDBOX_TYPE:
+            _read_core_sandbox(r, self.provider.value)
+            return
         if r.peek("storage.type") != "s3":  # stow with an endpoint
             r.take("storage.custom.stow.kind")
             r.put("storage.provider", self.provider.value)
@@ -164,3 +169,28 @@ class S3Store:
             r.put("storage.access_key", dict(_ACCESS_KEY))
             r.put("storage.secret_key", dict(_SECRET_KEY))
             r.notes.append("storage.s3 accessKey/secretKey are kept verbatim: move them to a Secret")
+
+
+SANDBOX_TYPE = "sandbox"
+SANDBOX_MINIO = "http://minio.flyte.svc.cluster.local:9000"
+"""What flyte-core's ``storage.type: sandbox`` writes (the release namespace in the host; ``flyte`` assumed)."""
+
+
+def _read_core_sandbox(r: ValuesReader, provider: str) -> None:
+    """flyte-core's sandbox storage type hard-codes flyte-deps' MinIO and its keys in the chart's template: the
+    file says none of it, so each value filled in is reported."""
+    r.take("storage.type")
+    filled = {
+        "storage.provider": provider,
+        "storage.endpoint": SANDBOX_MINIO,
+        "storage.credentials": "secret",
+        "storage.access_key": {"name": "minio", "key": "root-user", "value": "minio"},
+        "storage.secret_key": {"name": "minio", "key": "root-password", "value": "miniostorage"},
+    }
+    for path, value in filled.items():
+        r.put(path, value)
+    r.notes.append(
+        "storage.type sandbox: the chart's template points at flyte-deps' MinIO with fixed keys, which the file does "
+        f"not say; filled in: storage.endpoint {SANDBOX_MINIO} (release namespace flyte assumed), "
+        "storage.access_key/secret_key minio/miniostorage (the sandbox's own)"
+    )

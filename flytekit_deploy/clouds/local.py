@@ -90,7 +90,7 @@ class LocalCloud(BaseCloud):
 
     def evidence(self, facts: StoreFacts) -> int:
         """flyte-core's ``storage.type: sandbox`` is flyte-deps' MinIO: a workstation sandbox."""
-        return 1 if facts.kind == "sandbox" else 0
+        return 2 if facts.kind == "sandbox" else 0  # stronger than the S3-compatible store that also serves it
 
 
 CLOUD = LocalCloud()
