@@ -93,3 +93,10 @@ def test_the_charts_own_default_values_import(shared_reference: Path, chart: str
         (note,) = [n for n in result.notes if n.startswith("storage.type sandbox")]
         assert "http://minio.flyte.svc.cluster.local:9000" in note
         assert result.spec.storage.endpoint == "http://minio.flyte.svc.cluster.local:9000"
+
+
+def test_keys_the_kit_adds_under_an_empty_mapping_are_listed() -> None:
+    values = _main_values("eks-core")
+    values["configmap"]["task_logs"] = {"plugins": {}}
+    result = import_values(values, "flyte-core")
+    assert any(path.startswith("configmap.task_logs.plugins.") for path in result.added), result.added

@@ -220,7 +220,8 @@ def _review_notes(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list
 
 def _added(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list[str]:
     """Keys the emitter sets that the file did not."""
-    file_leaves = {path for path, _ in leaves(wanted)}
+    # an empty mapping in the file (``task_logs.plugins: {}``) says nothing about the keys the kit puts under it
+    file_leaves = {path for path, value in leaves(wanted) if not (isinstance(value, Mapping) and not value)}
     return sorted(
         dotted(path)
         for path, value in leaves(emitted)
