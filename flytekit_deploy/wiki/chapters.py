@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Problem, UserInputError
 
-__all__ = ["Chapter", "discover_chapters", "notebook_title"]
+__all__ = ["Chapter", "discover_chapters", "notebook_title", "notebook_shape_problem"]
 
 CHAPTER_NAME = re.compile(r"^(?P<number>\d+)-(?P<slug>[A-Za-z0-9][A-Za-z0-9_.-]*)\.ipynb$")
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
@@ -52,6 +52,24 @@ def notebook_title(cells: list[dict], fallback: str) -> str:
     return fallback
 
 
+def notebook_shape_problem(data: object) -> str:
+    """What keeps parsed JSON from being an nbformat 4 notebook, or ``""``: checked before any worker starts, so a
+    stray ``.ipynb`` (a config file, a JSON export) ends the build with its name instead of a traceback."""
+    if not isinstance(data, dict):
+        return f"the top level is a {type(data).__name__}, not an object"
+    if not isinstance(data.get("nbformat"), int) or data["nbformat"] < 4:
+        return "no nbformat 4 version field"
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        return "no list of cells"
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in {"code", "markdown", "raw"}:
+            return f"cell {number} is not a code, markdown or raw cell"
+        if not isinstance(cell.get("source", ""), (str, list)):
+            return f"cell {number} has no text source"
+    return ""
+
+
 def _slug_title(stem: str) -> str:
     match = CHAPTER_NAME.match(stem + ".ipynb")
     slug = match.group("slug") if match else stem
@@ -82,10 +100,17 @@ def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
         if not match:
             continue
         try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             problems.append(Problem(str(path), f"not a readable notebook ({exc})", "save it again from Jupyter"))
             continue
+        shape = notebook_shape_problem(data)
+        if shape:
+            problems.append(
+                Problem(str(path), f"is JSON but not a Jupyter notebook ({shape})", "save it again from Jupyter")
+            )
+            continue
+        cells = data["cells"]
         chapters.append(Chapter(path, int(match.group("number")), notebook_title(cells, _slug_title(path.stem))))
     if problems:
         raise UserInputError(problems, source="wiki")
