@@ -225,6 +225,11 @@ def build_site(
         atomic_write_text(staging / MARKER_NAME, json.dumps({"tool": "flytekit-deploy wiki", "format": 1}) + "\n")
         _make_readable(staging)
         kept = _swap_in(staging, out, state)
+    except KeyboardInterrupt:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f"the site at {out} is unchanged" if state == "ours" else "no site was written"
+        print(f"wiki: interrupted; {where}", file=sys.stderr, flush=True)
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

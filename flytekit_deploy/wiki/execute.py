@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -283,6 +284,9 @@ def _worker_start() -> None:
     jsonschema skips those two checks (it guards the import with ``suppress(ImportError)``).
     """
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    # Ctrl-C reaches every process of the terminal's group; the parent alone handles it (one message, workers
+    # stopped, staging removed), instead of one KeyboardInterrupt traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def map_in_pool(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Iterator[R]:
@@ -304,6 +308,13 @@ def map_in_pool(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Itera
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
+        except KeyboardInterrupt:
+            # Waiting for the running notebooks could take minutes; stop the workers now (their kernels notice
+            # their parent is gone and exit) and let the caller clean up.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         finally:
             for future in futures:
                 future.cancel()

@@ -238,3 +238,38 @@ def test_refuses_an_output_folder_holding_the_notebooks(tmp_path: Path) -> None:
 def test_missing_notebooks_folder_is_user_input_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="notebooks folder not found"):
         build_site(tmp_path / "nope", tmp_path / "site", progress=None)
+
+
+def test_ctrl_c_prints_one_line_and_keeps_the_old_site(pinned_package, tmp_path: Path) -> None:
+    """SIGINT to the whole process group (what a terminal's Ctrl-C does) while a cell runs: exit 130, one line on
+    stderr, no traceback from the parent or the workers, the earlier site byte for byte, no staging left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    notebooks = _one_chapter(tmp_path / "nb")
+    out = tmp_path / "site"
+    build_site(notebooks, out, progress=None)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    _one_chapter(tmp_path / "nb", "import time\nprint('started', flush=True)\ntime.sleep(120)")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flytekit_deploy.cli", "wiki", "build", "--notebooks", str(notebooks), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not list(tmp_path.glob(".site.staging-*/.cache/notebooks")):
+            time.sleep(0.2)
+        time.sleep(4)  # the worker has started the kernel and the sleeping cell
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert stderr.strip().splitlines() == [f"wiki: interrupted; the site at {out} is unchanged"]
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name]
