@@ -19,10 +19,10 @@ from pathlib import Path
 
 from ..errors import OutputConflictError, Problem, UserInputError
 from ..fileio import atomic_write_text
-from .chapters import Chapter, discover_chapters
+from .chapters import Chapter, discover_chapters, other_notebooks
 from .execute import ExecutionTask, map_in_pool, notebook_key, package_fingerprint
 from .pages import ChapterJob, ChapterOutcome, process_chapter, restore_page
-from .site import DEFAULT_TITLE, PageSummary, write_assets, write_home, write_search_index
+from .site import DEFAULT_TITLE, NOTEBOOKS_DIR, PageSummary, write_assets, write_home, write_search_index
 
 __all__ = ["SiteReport", "build_site", "MARKER_NAME"]
 
@@ -60,6 +60,17 @@ def _copy_linked_files(staging: Path, outcomes: Sequence[ChapterOutcome]) -> lis
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, staging / relative)
     return missing
+
+
+def _publish_notebooks(staging: Path, chapters: Sequence[Chapter], notebooks: Path) -> list[Path]:
+    """Each chapter's notebook (as committed: no outputs) and the other notebooks beside them under
+    ``notebooks/``, so every page and the contents page offer the ``.ipynb`` to download; returns the others."""
+    folder = staging / NOTEBOOKS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    extras = other_notebooks(notebooks)
+    for path in [*(chapter.path for chapter in chapters), *extras]:
+        shutil.copyfile(path, folder / path.name)
+    return extras
 
 
 def _output_state(out: Path, notebooks: Path) -> str:
@@ -219,9 +230,10 @@ def build_site(
         outcomes = _run_jobs(_make_jobs(chapters, staging, out, state, rerun, title), workers, say)
         missing = _copy_linked_files(staging, outcomes)
         summaries = [PageSummary(chapters[o.index], o.summary, o.sections) for o in outcomes]
+        extras = _publish_notebooks(staging, chapters, notebooks)
         write_assets(staging)
         write_search_index(staging, summaries)
-        write_home(staging, summaries, title)
+        write_home(staging, summaries, title, [path.name for path in extras])
         atomic_write_text(staging / MARKER_NAME, json.dumps({"tool": "flytekit-deploy wiki", "format": 1}) + "\n")
         _make_readable(staging)
         kept = _swap_in(staging, out, state)

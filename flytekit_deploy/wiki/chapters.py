@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import Problem, UserInputError
 
-__all__ = ["Chapter", "discover_chapters", "notebook_title", "notebook_shape_problem"]
+__all__ = ["Chapter", "discover_chapters", "notebook_title", "notebook_shape_problem", "other_notebooks"]
 
 CHAPTER_NAME = re.compile(r"^(?P<number>\d+)-(?P<slug>[A-Za-z0-9][A-Za-z0-9_.-]*)\.ipynb$")
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
@@ -68,6 +68,22 @@ def notebook_shape_problem(data: object) -> str:
         if not isinstance(cell.get("source", ""), (str, list)):
             return f"cell {number} has no text source"
     return ""
+
+
+def other_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The notebooks beside the chapters that are not chapters (the configurator): published for download and
+    linkable from a chapter. A file that is not a notebook is left out rather than offered."""
+    found = []
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        if CHAPTER_NAME.match(path.name):
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not notebook_shape_problem(data):
+            found.append(path)
+    return found
 
 
 def _slug_title(stem: str) -> str:
