@@ -14,11 +14,17 @@ from pathlib import Path
 
 from ..errors import Problem, UserInputError
 
-__all__ = ["Chapter", "discover_chapters", "notebook_title", "notebook_shape_problem", "other_notebooks"]
+__all__ = ["Chapter", "discover_chapters", "notebook_title", "notebook_shape_problem", "other_notebooks", "SITES", "has_parameters_cell"]
 
 CHAPTER_NAME = re.compile(r"^(?P<number>\d+)-(?P<slug>[A-Za-z0-9][A-Za-z0-9_.-]*)\.ipynb$")
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+SITES = ("both", "presets", "runbook")
+"""Which builds a chapter belongs to (notebook metadata ``flytekit_deploy.site``; ``both`` when absent):
+``presets`` chapters document named presets (the default build), ``runbook`` chapters exist only to describe the
+spec given with ``--spec``, and ``both`` chapters appear in either (with the spec injected when they take it)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,9 @@ class Chapter:
     path: Path
     number: int
     title: str
+    site: str = "both"
+    takes_parameters: bool = False
+    """It has a cell tagged ``parameters`` (papermill's convention): a ``--spec`` build injects the spec after it."""
 
     @property
     def stem(self) -> str:
@@ -92,8 +101,23 @@ def _slug_title(stem: str) -> str:
     return re.sub(r"[-_]+", " ", slug).strip().capitalize()
 
 
-def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
-    """The chapters of ``notebooks_dir`` in number order (ties broken by name).
+def _site_of(data: dict, path: Path, problems: list[Problem]) -> str:
+    meta = (data.get("metadata") or {}).get("flytekit_deploy") or {}
+    site = meta.get("site", "both") if isinstance(meta, dict) else "both"
+    if site not in SITES:
+        problems.append(
+            Problem(f"{path}: metadata.flytekit_deploy.site", f"unknown value {site!r}", f"use one of {', '.join(SITES)}")
+        )
+    return str(site)
+
+
+def has_parameters_cell(cells: list[dict]) -> bool:
+    return any("parameters" in ((c.get("metadata") or {}).get("tags") or []) for c in cells)
+
+
+def discover_chapters(notebooks_dir: Path, *, runbook: bool = False) -> list[Chapter]:
+    """The chapters of ``notebooks_dir`` in number order (ties broken by name): those of the preset wiki, or with
+    ``runbook`` those of a site about one spec (see :data:`SITES`).
 
     Raises :class:`UserInputError` when the folder is missing, holds no chapter, or a chapter is not valid JSON.
     """
@@ -127,7 +151,11 @@ def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
             )
             continue
         cells = data["cells"]
-        chapters.append(Chapter(path, int(match.group("number")), notebook_title(cells, _slug_title(path.stem))))
+        site = _site_of(data, path, problems)
+        if site != "both" and (site == "runbook") != runbook:
+            continue
+        title = notebook_title(cells, _slug_title(path.stem))
+        chapters.append(Chapter(path, int(match.group("number")), title, site, has_parameters_cell(cells)))
     if problems:
         raise UserInputError(problems, source="wiki")
     if not chapters:

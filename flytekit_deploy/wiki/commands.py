@@ -29,6 +29,7 @@ def register(subparsers: Any) -> None:
     build.add_argument("--jobs", type=_positive, default=2, help="notebooks executed in parallel (default 2)")
     build.add_argument("--force", action="store_true", help="replace a non-empty folder that is not a wiki build")
     build.add_argument("--rerun", action="store_true", help="execute every notebook even when cached")
+    build.add_argument("--spec", type=Path, help="build a runbook of this spec file (or preset name) instead")
     build.set_defaults(handler=_build)
 
     serve = actions.add_parser("serve", help="serve a built site on 127.0.0.1")
@@ -47,7 +48,7 @@ def _positive(text: str) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site
 
-    build_site(args.notebooks, args.output, jobs=args.jobs, force=args.force, rerun=args.rerun)
+    build_site(args.notebooks, args.output, jobs=args.jobs, force=args.force, rerun=args.rerun, spec=args.spec)
     return 0
 
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from ..errors import Problem, UserInputError
 from ..fileio import atomic_write_text
 from .downloads import DOWNLOADS_ENV
+from .parameters import inject_parameters
 
 __all__ = [
     "ExecutionTask",
@@ -72,6 +73,8 @@ class ExecutionTask:
     downloads_dir: Path
     previous_cache_dirs: tuple[Path, ...] = ()
     timeout: int = CELL_TIMEOUT_SECONDS
+    parameters: tuple[tuple[str, Any], ...] = ()
+    """Values injected after the chapter's ``parameters`` cell (:mod:`.parameters`); empty: run it as written."""
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,12 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def notebook_key(notebook: Path, package_hash: str) -> tuple[str, str]:
-    """(cache key, kernel name) of a notebook; only cell types and sources count, not outputs or metadata."""
+def notebook_key(
+    notebook: Path, package_hash: str, parameters: Mapping[str, Any] | None = None, inputs: str = ""
+) -> tuple[str, str]:
+    """(cache key, kernel name) of a notebook; only cell types and sources count, not outputs or metadata.
+    ``parameters`` (injected values) and ``inputs`` (a digest of files they name, such as the spec) count too:
+    the same path with new content re-runs the chapter."""
     data = json.loads(Path(notebook).read_text(encoding="utf-8"))
     kernel = str(((data.get("metadata") or {}).get("kernelspec") or {}).get("name") or "python3")
     cells = []
@@ -109,6 +116,8 @@ def notebook_key(notebook: Path, package_hash: str) -> tuple[str, str]:
             "python": list(sys.version_info[:2]),
             "package": package_hash,
             "cells": cells,
+            "parameters": sorted((parameters or {}).items()),
+            "inputs": inputs,
         },
         sort_keys=True,
     )
@@ -204,6 +213,8 @@ def _run_once(task: ExecutionTask) -> str:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(task.notebook, as_version=4)
+    if task.parameters:
+        nb = nbformat.from_dict(inject_parameters(nb, dict(task.parameters)))
     task.entry_dir.parent.mkdir(parents=True, exist_ok=True)
     if not any(cell.cell_type == "code" and cell.source.strip() for cell in nb.cells):
         return str(nbformat.writes(nb))  # prose only: no kernel to start

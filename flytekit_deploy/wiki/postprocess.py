@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ..errors import Problem, UserInputError
+from .chapters import CHAPTER_NAME
 from .mermaid import MermaidRenderer, MermaidSyntaxError, inline_svg
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ def _rewrite_links(
         if name.endswith(".ipynb"):
             if name in chapters:
                 tag[attr] = chapters[name] + rest
+            elif tag.name == "a" and CHAPTER_NAME.match(name) and (notebook.parent / name).is_file():
+                tag.unwrap()  # a chapter this build leaves out (a runbook has no preset chapters): keep the words
             else:
                 warnings.append(f"{notebook.name} links to {path}, which is not a chapter (NN-name.ipynb)")
             continue

@@ -77,8 +77,15 @@ def test_pages_have_shell_toc_and_prev_next(built_wiki) -> None:
     assert intro.select_one("a[rel=next]")["href"] == "02-other.html"
     assert intro.select_one("a[rel=prev]")["href"] == "index.html"
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    listed = [(a["href"], a.get_text()) for a in home.select(".fd-chapters > li > a")]
+    listed = [(a["href"], a.get_text()) for a in home.select(".fd-chapters > li > a:not(.fd-notebook-link)")]
     assert listed == list(zip(CHAPTERS, ["Introduction", "Other chapter", "Downloads"], strict=True))
+    notebooks = [a["href"] for a in home.select(".fd-chapters > li > a.fd-notebook-link")]
+    assert notebooks == [f"notebooks/{name.replace('.html', '.ipynb')}" for name in CHAPTERS]
+    assert all((site / href).is_file() for href in notebooks), "the index offers every chapter's notebook"
+    page_link = intro.select_one(".fd-source a.fd-notebook-link")
+    assert page_link is not None and page_link["href"] == "notebooks/01-intro.ipynb"
+    committed = json.loads((site / "notebooks" / "01-intro.ipynb").read_text(encoding="utf-8"))
+    assert all(c.get("outputs", []) == [] for c in committed["cells"]), "the download is the notebook as written"
     assert "aurora" in home.get_text(), "the contents page shows each chapter's first paragraph"
 
 
