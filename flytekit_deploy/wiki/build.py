@@ -94,11 +94,15 @@ class _Runbook:
     title: str
 
 
-def _runbook(spec: Path) -> _Runbook:
+def _runbook(spec: Path | str) -> _Runbook:
     """Validate the person's spec before anything runs (bad input: the usual field-path errors, exit 2)."""
     from ..reference.runbook import load_deployment
 
-    path = Path(spec).resolve()
+    path = Path(spec)
+    if not path.is_file():  # a preset name (its content is covered by the package part of the cache key)
+        deployment = load_deployment(str(spec))
+        return _Runbook({"spec": str(spec)}, "", f"{deployment.name}: Flyte deployment runbook")
+    path = path.resolve()
     deployment = load_deployment(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return _Runbook({"spec": str(path)}, digest, f"{deployment.name}: Flyte deployment runbook")
@@ -232,7 +236,7 @@ def build_site(
     force: bool = False,
     rerun: bool = False,
     title: str | None = None,
-    spec: Path | None = None,
+    spec: Path | str | None = None,
 ) -> SiteReport:
     """Build the wiki from the ``NN-*.ipynb`` chapters of ``notebooks_dir`` into ``out_dir``.
 
@@ -251,7 +255,7 @@ def build_site(
     start = time.perf_counter()
     notebooks = Path(notebooks_dir).resolve()
     out = Path(out_dir).resolve()
-    runbook = _runbook(Path(spec)) if spec is not None else None
+    runbook = _runbook(spec) if spec is not None else None
     chapters = discover_chapters(notebooks, runbook=runbook is not None)
     site_title = title or (runbook.title if runbook else DEFAULT_TITLE)
     state = _output_state(out, notebooks)

@@ -16,6 +16,7 @@ spec = '/home/me/flyte.yaml'
 
 from __future__ import annotations
 
+import ast
 import copy
 from collections.abc import Mapping
 from typing import Any
@@ -36,7 +37,11 @@ def parameters_source(values: Mapping[str, Any]) -> str:
     for name, value in values.items():
         if not name.isidentifier():
             raise ValueError(f"parameter name {name!r} is not a Python identifier")
-        if eval(repr(value), {"__builtins__": {}}) != value:  # noqa: S307 - only our own repr, no names
+        try:
+            same = ast.literal_eval(repr(value)) == value
+        except (ValueError, SyntaxError):
+            same = False
+        if not same:
             raise ValueError(f"parameter {name} = {value!r} does not survive repr(); pass plain data")
     return "\n".join([_HEADER, *(f"{name} = {value!r}" for name, value in values.items())])
 
