@@ -10,6 +10,18 @@ True
 
 from __future__ import annotations
 
+from .catalogues import (
+    auth_flow_table,
+    chart_comparison_table,
+    chart_table,
+    component_table,
+    connection_table,
+    database_table,
+    identity_mechanism_table,
+    identity_provider_table,
+    log_provider_table,
+    storage_table,
+)
 from .downloads import offer_preset_files, preset_files
 from .excerpts import (
     changed_excerpt,
@@ -91,6 +103,16 @@ from .troubleshooting import (
 )
 
 __all__ = [
+    "auth_flow_table",
+    "chart_comparison_table",
+    "chart_table",
+    "component_table",
+    "connection_table",
+    "database_table",
+    "identity_mechanism_table",
+    "identity_provider_table",
+    "log_provider_table",
+    "storage_table",
     "EXCLUDED_FIELDS",
     "GENERAL_SECTION",
     "PRESET_COLUMNS",

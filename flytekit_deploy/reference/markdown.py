@@ -15,7 +15,7 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
 #: A URL whose host or path is a placeholder (``https://<ingress host>/login``): Markdown would turn the part before
 #: the ``<`` into a link to nowhere (``https://%3Cingress``), so it is shown as code instead.
-_TEMPLATE_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<]*<[^>\n]*>(?:[^\s|]*[^\s|.,;:)])?")
+_TEMPLATE_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<]*<(?!br>)[^>\n]*>(?:[^\s|<]*[^\s|<.,;:)])?")
 
 
 class Markdown(str):
