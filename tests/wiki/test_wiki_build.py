@@ -280,3 +280,14 @@ def test_ctrl_c_prints_one_line_and_keeps_the_old_site(pinned_package, tmp_path:
     assert stderr.strip().splitlines() == [f"wiki: interrupted; the site at {out} is unchanged"]
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name]
+
+
+def test_diagrams_are_shared_across_output_folders(built_wiki, fixture_copy, pinned_package, tmp_path: Path) -> None:
+    """The diagram cache is content-addressed and shared: a build into another folder renders nothing again."""
+    from flytekit_deploy.wiki.mermaid import shared_cache_dir
+
+    shared = shared_cache_dir()
+    assert shared is not None and len(list(shared.glob("*.svg"))) >= 3
+    notebooks = fixture_copy(tmp_path / "nb")
+    report = build_site(notebooks, tmp_path / "elsewhere", progress=None)
+    assert report.executed == 3 and report.diagrams_rendered == 0
