@@ -26,7 +26,9 @@ FORMATS = ("mermaid", "dot", "svg")
 class Diagram:
     """A topology ready to display: ``.mermaid`` and ``.dot`` text, ``.svg()`` from the real ``dot``."""
 
-    def __init__(self, topology: Topology, direction: str = "TB", name: str = "", drawn: Topology | None = None) -> None:
+    def __init__(
+        self, topology: Topology, direction: str = "TB", name: str = "", drawn: Topology | None = None
+    ) -> None:
         self.topology = topology
         """The whole graph (what tests and notebooks query)."""
         self.drawn = drawn or topology

@@ -401,7 +401,10 @@ def identity_provider_table() -> Markdown:
             m.value
             for m in AuthMode
             if m is not AuthMode.NONE
-            and any(_fits(n, {"auth.idp": idp.value, "auth.mode": m.value, **_EXTERNAL.get(m, {})}, "auth") for n in with_auth)
+            and any(
+                _fits(n, {"auth.idp": idp.value, "auth.mode": m.value, **_EXTERNAL.get(m, {})}, "auth")
+                for n in with_auth
+            )
         ]
         issuers = dict.fromkeys(get_preset(n).auth.issuer for n in with_auth if get_preset(n).auth.idp is idp)
         rows.append(

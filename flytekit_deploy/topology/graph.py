@@ -289,9 +289,12 @@ class Topology:
             members = [n for n in self.nodes if owner[n.id] == group_id]
             if not members:
                 continue
-            inside = [g.label.split("\n")[0] for g in self.groups if g.parent == group_id and any(
-                owner[n.id] == group_id and g.id in {a.id for a in self.ancestors(n.group)} for n in members
-            )]
+            inside = [
+                g.label.split("\n")[0]
+                for g in self.groups
+                if g.parent == group_id
+                and any(owner[n.id] == group_id and g.id in {a.id for a in self.ancestors(n.group)} for n in members)
+            ]
             direct = [n.label.split("\n")[0] for n in members]
             lines = _counted(inside + direct)
             kinds = [n.kind for n in members]
@@ -317,8 +320,8 @@ class Topology:
             edges.append(Edge(source, target, found[0].relation, "\n".join(labels)))
         kept_groups = {n.group for n in nodes}
         used: set[str] = set()
-        for group_id in kept_groups:
-            used.update(g.id for g in self.ancestors(group_id))
+        for kept in kept_groups:
+            used.update(g.id for g in self.ancestors(kept))
         remaining = [
             Group(g.id, g.label, next((a.id for a in self.ancestors(g.parent) if a.id not in dropped), None))
             for g in self.groups

@@ -23,8 +23,8 @@ from ..errors import OutputConflictError, Problem, UserInputError
 from ..fileio import atomic_write_text
 from .chapters import Chapter, discover_chapters, other_notebooks
 from .execute import ExecutionTask, map_in_pool, notebook_key, package_fingerprint
-from .parameters import inject_parameters
 from .pages import ChapterJob, ChapterOutcome, process_chapter, restore_page
+from .parameters import inject_parameters
 from .site import DEFAULT_TITLE, NOTEBOOKS_DIR, PageSummary, write_assets, write_home, write_search_index
 
 __all__ = ["SiteReport", "build_site", "MARKER_NAME"]

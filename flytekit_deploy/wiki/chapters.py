@@ -14,7 +14,15 @@ from pathlib import Path
 
 from ..errors import Problem, UserInputError
 
-__all__ = ["Chapter", "discover_chapters", "notebook_title", "notebook_shape_problem", "other_notebooks", "SITES", "has_parameters_cell"]
+__all__ = [
+    "Chapter",
+    "discover_chapters",
+    "notebook_title",
+    "notebook_shape_problem",
+    "other_notebooks",
+    "SITES",
+    "has_parameters_cell",
+]
 
 CHAPTER_NAME = re.compile(r"^(?P<number>\d+)-(?P<slug>[A-Za-z0-9][A-Za-z0-9_.-]*)\.ipynb$")
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
@@ -106,7 +114,9 @@ def _site_of(data: dict, path: Path, problems: list[Problem]) -> str:
     site = meta.get("site", "both") if isinstance(meta, dict) else "both"
     if site not in SITES:
         problems.append(
-            Problem(f"{path}: metadata.flytekit_deploy.site", f"unknown value {site!r}", f"use one of {', '.join(SITES)}")
+            Problem(
+                f"{path}: metadata.flytekit_deploy.site", f"unknown value {site!r}", f"use one of {', '.join(SITES)}"
+            )
         )
     return str(site)
 

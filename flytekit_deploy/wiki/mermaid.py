@@ -9,6 +9,7 @@ other.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -106,10 +107,9 @@ class MermaidRenderer:
         text = _render(source)
         atomic_write_text(self.cache_dir / name, text)
         if self.shared is not None:
-            try:
+            # a read-only home or a full disk costs a re-render next time, nothing more
+            with contextlib.suppress(OSError):
                 atomic_write_text(self.shared / name, text)
-            except OSError:  # a read-only home or full disk costs a re-render next time, nothing more
-                pass
         self.rendered += 1
         return text
 

@@ -52,7 +52,7 @@ def inject_parameters(notebook: Mapping[str, Any], values: Mapping[str, Any]) ->
     data = copy.deepcopy(dict(notebook))
     cells = [c for c in data.get("cells", []) if INJECTED_TAG not in _tags(c)]
     where = next((i + 1 for i, c in enumerate(cells) if PARAMETERS_TAG in _tags(c)), 0)
-    injected = {
+    injected: dict[str, Any] = {
         "cell_type": "code",
         "execution_count": None,
         "metadata": {"tags": [INJECTED_TAG]},

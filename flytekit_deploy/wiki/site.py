@@ -151,9 +151,7 @@ def write_search_index(site: Path, pages: Sequence[PageSummary]) -> None:
     atomic_write_text(site / SEARCH_INDEX_NAME, f"window.{SEARCH_GLOBAL} = {data};\n")
 
 
-def write_home(
-    site: Path, pages: Sequence[PageSummary], site_title: str, extra_notebooks: Sequence[str] = ()
-) -> None:
+def write_home(site: Path, pages: Sequence[PageSummary], site_title: str, extra_notebooks: Sequence[str] = ()) -> None:
     """``index.html``: the chapters in order, each with its first paragraph and its notebook; then the other
     notebooks published beside them (the configurator)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape

@@ -166,7 +166,10 @@ def test_many_data_planes_of_one_label_become_one_counted_box() -> None:
     for name in ("a", "b", "c"):
         t.connect("admin", f"dp/{name}/p", graph_module.Relation.SENDS_WORKFLOWS, f"to {name}")
     drawn = t.collapsed(["dps"])
-    assert drawn.node("dps").label == "Data planes: label gpu\na (weight 1)\nb (weight 1)\nc (weight 1)\nFlytePropeller \u00d73"
+    assert (
+        drawn.node("dps").label
+        == "Data planes: label gpu\na (weight 1)\nb (weight 1)\nc (weight 1)\nFlytePropeller \u00d73"
+    )
     [edge] = drawn.edges
     assert (edge.source, edge.target, edge.label) == ("admin", "dps", "to a\n+2 more")
 

@@ -305,7 +305,11 @@ def test_a_kernel_that_never_answers_is_started_once_more(monkeypatch, tmp_path)
 
     monkeypatch.setattr(execute, "_run_once", flaky)
     task = execute.ExecutionTask(
-        notebook=tmp_path / "01-x.ipynb", key="k", kernel_name="python3", entry_dir=tmp_path / "e", downloads_dir=tmp_path
+        notebook=tmp_path / "01-x.ipynb",
+        key="k",
+        kernel_name="python3",
+        entry_dir=tmp_path / "e",
+        downloads_dir=tmp_path,
     )
     assert execute._run(task) == "executed"
     assert len(calls) == 2
@@ -321,7 +325,11 @@ def test_a_kernel_that_never_answers_twice_is_a_clear_error(monkeypatch, tmp_pat
 
     monkeypatch.setattr(execute, "_run_once", silent)
     task = execute.ExecutionTask(
-        notebook=tmp_path / "01-x.ipynb", key="k", kernel_name="python3", entry_dir=tmp_path / "e", downloads_dir=tmp_path
+        notebook=tmp_path / "01-x.ipynb",
+        key="k",
+        kernel_name="python3",
+        entry_dir=tmp_path / "e",
+        downloads_dir=tmp_path,
     )
     with pytest.raises(execute.NotebookError) as caught:
         execute._run(task)
