@@ -181,6 +181,7 @@ def _unique_ids(main: Tag) -> None:
     """Give every element a page-unique id: a chapter whose title repeats as a section heading got two
     ``Multi-cluster-deployment`` ids, so its contents and search links jumped to the title. The later one becomes
     ``...-2`` and its own anchor link follows."""
+    taken = {str(tag["id"]) for tag in main.find_all(id=True)}
     seen: set[str] = set()
     for tag in main.find_all(id=True):
         ident = str(tag["id"])
@@ -188,9 +189,10 @@ def _unique_ids(main: Tag) -> None:
             seen.add(ident)
             continue
         number = 2
-        while f"{ident}-{number}" in seen:
+        while f"{ident}-{number}" in taken:
             number += 1
         tag["id"] = new = f"{ident}-{number}"
+        taken.add(new)
         seen.add(new)
         for anchor in tag.find_all("a", class_="anchor-link", href=f"#{ident}"):
             anchor["href"] = f"#{new}"

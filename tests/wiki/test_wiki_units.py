@@ -336,3 +336,20 @@ def test_a_kernel_that_never_answers_twice_is_a_clear_error(monkeypatch, tmp_pat
     (problem,) = caught.value.problems
     assert problem.path == "01-x.ipynb"
     assert "did not answer" in problem.message and "Address already in use" in problem.message
+
+
+def test_a_repeated_heading_id_is_renumbered_with_its_anchor() -> None:
+    """Chapter 12's title and first section were both ``Multi-cluster-deployment``: links jumped to the title."""
+    from bs4 import BeautifulSoup
+
+    from flytekit_deploy.wiki.postprocess import _number_headings
+
+    html = (
+        '<main><h1 id="A">A<a class="anchor-link" href="#A">¶</a></h1>'
+        '<h3 id="A">A<a class="anchor-link" href="#A">¶</a></h3><h3 id="A-2">A 2</h3></main>'
+    )
+    main = BeautifulSoup(html, "html.parser").main
+    headings = _number_headings(main)
+    ids = [tag["id"] for tag in main.find_all(id=True)]
+    assert len(ids) == len(set(ids)) == 3
+    assert headings[0][1] == "A-3" and main.find(id="A-3").a["href"] == "#A-3"
