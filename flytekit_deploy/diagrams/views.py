@@ -34,6 +34,7 @@ from ..spec import (
     spec_from_dict,
 )
 from ..topology import COLLAPSE_ABOVE, Ids, NodeKind, Relation, Topology, build_topology, is_binary_chart
+from ..topology.graph import Group
 from ..topology.names import ENVIRONMENT_NAMES, IDENTITY_NAMES, KUBERNETES_SERVICE, cluster_label
 from .display import Diagram
 
@@ -67,8 +68,28 @@ def reading_view(topology: Topology) -> Topology:
     800 px wide, so labels stay at full size in a page column; the full graph is ``diagram(...).detailed``.
     """
     unwrap = {Ids.ACCOUNT}
+    topology = _data_planes_together(topology, unwrap)
     top = [g.id for g in topology.groups if g.parent is None or g.parent in unwrap]
     return topology.collapsed([g for g in top if g not in unwrap], unwrap=unwrap)
+
+
+_ALL_DATA_PLANES = "data-planes"
+
+
+def _data_planes_together(topology: Topology, unwrap: set[str]) -> Topology:
+    """Several data-plane boxes side by side (one per execution label, plus the control plane's own) are what made
+    a multi-cluster view too wide to read; below the account they become one box listing each label and cluster."""
+    prefixes = (Ids.label_group(""), Ids.data_plane(""))
+    planes = [g for g in topology.groups if (g.parent is None or g.parent in unwrap) and g.id.startswith(prefixes)]
+    if len(planes) < 2:
+        return topology
+    clusters = sum(
+        1 for n in topology.of_kind(NodeKind.CLUSTER) if any(a in planes for a in topology.ancestors(n.group))
+    )
+    parent = planes[0].parent
+    together = Group(_ALL_DATA_PLANES, f"Data planes: {clusters} clusters", parent)
+    groups = [Group(g.id, g.label, _ALL_DATA_PLANES) if g in planes else g for g in topology.groups]
+    return Topology(topology.title, list(topology.nodes), list(topology.edges), [together, *groups])
 
 
 # ---- architecture ---------------------------------------------------------------------------------------------

@@ -274,8 +274,8 @@ class Topology:
         label lists what it holds, the groups of ``unwrap`` are dropped (their content moves up), and edges
         between the same two nodes merge into one carrying their distinct labels (at most ``max_edge_lines``).
 
-        The members are listed one per line: the group's subgroups' labels, then the first label line of every
-        node inside, repeated names counted (``FlytePropeller ×3``). The node takes the kind most of its members have, so the
+        The members are listed one per line: the labels of the groups inside it (at any depth, in order), then
+        the first label line of every node inside, repeated names counted (``FlytePropeller ×3``). The node takes the kind most of its members have, so the
         shape and colour still say "services" or "stores".
         """
         targets = [g for g in groups if g in self._groups]
@@ -289,11 +289,11 @@ class Topology:
             members = [n for n in self.nodes if owner[n.id] == group_id]
             if not members:
                 continue
+            holding = {a.id for n in members for a in self.ancestors(n.group)}
             inside = [
                 g.label.split("\n")[0]
                 for g in self.groups
-                if g.parent == group_id
-                and any(owner[n.id] == group_id and g.id in {a.id for a in self.ancestors(n.group)} for n in members)
+                if g.id in holding and g.id != group_id and group_id in {a.id for a in self.ancestors(g.parent)}
             ]
             direct = [n.label.split("\n")[0] for n in members]
             lines = _counted(inside + direct)

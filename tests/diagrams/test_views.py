@@ -217,3 +217,14 @@ def test_importing_stays_light() -> None:
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_data_planes_of_several_labels_share_one_box_when_drawn() -> None:
+    """gke-multicluster has a ``default`` and a ``gpu`` label: side by side they made the view 1,150 px wide."""
+    d = diagram("this-deployment", get_preset("gke-multicluster"))
+    planes = [n for n in d.drawn.nodes if n.label.startswith("Data planes")]
+    assert len(planes) == 1, [n.label for n in d.drawn.nodes]
+    assert planes[0].label.startswith(
+        "Data planes: 2 clusters\nData planes: label default\ndataplane-1 (weight 1)\nData planes: label gpu\ngpu-1"
+    )
+    assert "FlytePropeller \u00d72" in planes[0].label
