@@ -42,6 +42,7 @@ __all__ = [
     "execute_notebooks",
     "map_in_pool",
     "copy_tree",
+    "link_or_copy",
 ]
 
 CACHE_FORMAT = 1
@@ -124,12 +125,25 @@ def notebook_key(
     return hashlib.sha256(material.encode()).hexdigest(), kernel
 
 
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard-link a cache file into place, copying when the two folders are on different file systems.
+
+    Safe because nothing here writes a cached or published file in place (every write is a new file renamed over
+    the old one), and it is what keeps a rebuild with nothing changed fast: the executed notebooks and pages of an
+    earlier build are linked, not copied, into the new one.
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def copy_tree(source: Path, target: Path) -> None:
     """Copy a folder into place through a temporary sibling, so a half copy never looks like a cache entry."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        shutil.copytree(source, staging, dirs_exist_ok=True)
+        shutil.copytree(source, staging, dirs_exist_ok=True, copy_function=link_or_copy)
         os.replace(staging, target) if not target.exists() else shutil.rmtree(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -148,7 +162,7 @@ def restore_cached(task: ExecutionTask) -> bool:
             return False
     downloads = task.entry_dir / "downloads"
     if downloads.is_dir():
-        shutil.copytree(downloads, task.downloads_dir, dirs_exist_ok=True)
+        shutil.copytree(downloads, task.downloads_dir, dirs_exist_ok=True, copy_function=link_or_copy)
     return True
 
 
