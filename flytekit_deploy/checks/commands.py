@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--db-port", type=int, help="live: database port to use with --db-host")
     p.add_argument("--storage-endpoint", help="live: reach the object store at this URL instead")
     p.add_argument("--timeout", type=float, default=5.0, help="live: seconds per probe (default 5)")
+    p.add_argument("--charts", metavar="DIR", help="folder of the v1.16.8 chart folders for the runtime checks")
     _format(p)
     p.set_defaults(handler=_doctor)
 
@@ -91,7 +92,12 @@ def _doctor(args: argparse.Namespace) -> int:
     for name in ("db_host", "db_port", "storage_endpoint"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
-    return _print_findings(doctor(spec, live=args.live, live_options=options), args.format)
+    found = doctor(spec, live=args.live, live_options=options)
+    from ..plan import build_plan  # runtime truth (issue 10): render + Flyte config contract + wiring
+    from ..runtime import doctor_findings
+
+    found += doctor_findings(build_plan(spec), args.charts, explicit=args.charts is not None)
+    return _print_findings(found, args.format)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,13 +40,14 @@ def _problem_findings(exc: UserInputError, rule: str) -> list[Finding]:
 
 
 def doctor_findings(
-    plan: Plan, charts_source: str | Path | None = None, *, charts: ChartSet | None = None
+    plan: Plan, charts_source: str | Path | None = None, *, charts: ChartSet | None = None, explicit: bool = True
 ) -> list[Finding]:
     """Render ``plan`` on the real v1.16.8 charts and return render failures + runtime-config + wiring findings.
 
     ``charts_source`` is a folder of chart folders (else ``$FLYTEKIT_DEPLOY_CHARTS`` or the kit's cache); a
     prepared ``charts`` set skips preparing. Missing charts or no Helm engine become one finding that says how
-    to get them, never a traceback.
+    to get them, never a traceback: an error when the caller named the charts (``explicit``), else a note (the
+    static checks still ran).
     """
     from ..checks.chart_source import find_helm, locate_chart_source, prepare_charts
     from ..checks.plan_render import render_plan
@@ -54,7 +56,10 @@ def doctor_findings(
         try:
             charts = prepare_charts(locate_chart_source(charts_source))
         except UserInputError as exc:
-            return _problem_findings(exc, "render.charts-missing")
+            found = _problem_findings(exc, "render.charts-missing")
+            if explicit:
+                return found
+            return [replace(f, severity=Severity.INFO, message=f"runtime checks skipped: {f.message}") for f in found]
     if find_helm() is None:
         try:
             import helm_python  # noqa: F401
