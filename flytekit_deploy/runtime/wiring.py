@@ -78,6 +78,11 @@ def _controller(body: Mapping[str, Any]) -> str:
     return str(body["spec"].get("ingressClassName") or annotations.get("kubernetes.io/ingress.class") or "")
 
 
+def _is_service_backend(backend: Mapping[str, Any]) -> bool:
+    port = (backend.get("service") or {}).get("port") or {}
+    return bool(backend.get("service")) and port.get("name") != "use-annotation"
+
+
 def _ingresses(plan: Plan, rendered: PlanRender) -> list[_Ingress]:
     out: list[_Ingress] = []
     for filename, body in rendered.of_kind("Ingress"):
@@ -86,7 +91,11 @@ def _ingresses(plan: Plan, rendered: PlanRender) -> list[_Ingress]:
         has_tls_annotation = any(a in annotations for a in _TLS_ANNOTATIONS)
         for rule in body["spec"].get("rules") or []:
             host = str(rule.get("host") or "")
-            paths = [str(p.get("path") or "/") for p in (rule.get("http") or {}).get("paths") or []]
+            paths = [
+                str(p.get("path") or "/")
+                for p in (rule.get("http") or {}).get("paths") or []
+                if _is_service_backend(p.get("backend") or {})  # an ALB action (ssl-redirect) routes nothing
+            ]
             out.append(
                 _Ingress(filename, body["metadata"]["name"], host, paths,
                          host in tls_hosts or has_tls_annotation, _controller(body).lower())
