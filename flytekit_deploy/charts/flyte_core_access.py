@@ -21,6 +21,18 @@ _ALB_SSL_REDIRECT = (
 _PROPELLER_STATIC_CLIENT_HASH = "<FLYTEPROPELLER_CLIENT_SECRET_BCRYPT_BASE64>"
 
 
+_CLI_LOGIN = {
+    "redirect_uris": ["http://localhost:53593/callback", "http://localhost:12345/callback"],
+    "grant_types": ["refresh_token", "authorization_code"],
+    "response_types": ["code", "token"],
+    "scopes": ["all", "offline", "access_token"],
+    "public": True,
+}
+_CLI_STATIC_CLIENTS = {name: {"id": name, **_CLI_LOGIN} for name in ("flytectl", "flyte-cli")}
+"""FlyteAdmin's default public clients (the generated reference's staticClients default), kept when the kit sets
+the service client."""
+
+
 def _admin_note(parts: Parts, text: str) -> None:
     """Ingress and login caveats concern the releases that serve people (not data planes)."""
     parts.note(text, ADMIN_ROLES)
@@ -190,7 +202,10 @@ def add_auth(spec: DeploymentSpec, parts: Parts) -> None:
                         "response_types": ["token"],
                         "scopes": ["all", "offline", "access_token"],
                         "public": False,
-                    }
+                    },
+                    # Flyte zeroes a config map before decoding it (flytestdlib ZeroFields): listing only the
+                    # service client would drop the built-in CLI clients, and flytectl/pyflyte login would fail.
+                    **_CLI_STATIC_CLIENTS,
                 }
             },
         }

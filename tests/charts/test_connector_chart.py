@@ -24,8 +24,7 @@ without_shared = pytest.mark.skipif(
 ALLOWED: dict[str, str] = {
     "connectorSecret": "secretData off: upstream's pseudo Secret would carry credentials in the values; the "
     "person's Secrets are mounted instead",
-    "additionalVolumes": "the connector credentials from existing Secrets",
-    "additionalVolumeMounts": "mounted at /etc/secrets, where flytekit's connectors read them",
+    "podEnv": "connector credentials from existing Secrets",
     "serviceAccount.annotations": "IRSA: the connector calls AWS as the backend role",
 }
 
@@ -113,17 +112,12 @@ def test_hybrid_release_mounts_credentials_from_secrets() -> None:
     )
     values = release.values
     assert values["connectorSecret"] == {"secretData": None}
-    (volume,) = values["additionalVolumes"]
-    assert volume["projected"]["sources"] == [
+    assert "additionalVolumes" not in values and "additionalVolumeMounts" not in values  # break the v1.16.8 chart
+    assert values["podEnv"] == [
         {
-            "secret": {
-                "name": "flyte-connector-secrets",
-                "items": [{"key": "databricks-token", "path": "flyte_databricks_access_token"}],
-            }
+            "name": "_FSEC_FLYTE_DATABRICKS_ACCESS_TOKEN",
+            "valueFrom": {"secretKeyRef": {"name": "flyte-connector-secrets", "key": "databricks-token"}},
         }
-    ]
-    assert values["additionalVolumeMounts"] == [
-        {"name": "connector-secrets", "mountPath": "/etc/secrets", "readOnly": True}
     ]
     (secret,) = release.secrets
     assert (secret.name, list(secret.keys), secret.values) == ("flyte-connector-secrets", ["databricks-token"], None)
