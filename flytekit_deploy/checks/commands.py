@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
     _format(p)
     p.set_defaults(handler=_doctor)
 
+    p = subparsers.add_parser("secrets", help="generate secrets in the form Flyte reads them")
+    kinds = p.add_subparsers(dest="secret_kind", required=True)
+    q = kinds.add_parser("auth-client", help="internal auth server client secret: raw and base64(bcrypt) separately")
+    q.add_argument("--raw", help="hash this secret instead of generating one")
+    q.set_defaults(handler=_secrets_auth_client)
+
     p = subparsers.add_parser("check", help="check your own values file against a chart's keys (typos, types)")
     p.add_argument("values", metavar="VALUES.yaml", help="a Helm values file")
     p.add_argument("--chart", required=True, help="flyte-binary, flyte-core, flyte-sandbox, flyte-deps, ...")
@@ -98,6 +104,15 @@ def _doctor(args: argparse.Namespace) -> int:
 
     found += doctor_findings(build_plan(spec), args.charts, explicit=args.charts is not None)
     return _print_findings(found, args.format)
+
+
+def _secrets_auth_client(args: argparse.Namespace) -> int:
+    from ..runtime.secrets import auth_client_secret
+
+    made = auth_client_secret(args.raw)
+    print(f"raw secret (client side: propeller's client_secret file, flytectl):\n  {made.raw}")
+    print(f"staticClients.<id>.client_secret (base64 of the bcrypt hash):\n  {made.config_value}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
