@@ -5,6 +5,8 @@ Rules (ids in findings):
 * ``wiring.endpoint-service`` / ``wiring.endpoint-port`` — an endpoint a Flyte process dials (admin, DataCatalog,
   connectors) names an in-cluster Service that this cluster does not have, or a port that Service does not expose.
 * ``wiring.endpoint-localhost`` — ``localhost`` outside flyte-binary (where it is the same process).
+* ``wiring.endpoint-unserved`` — a placeholder address no Ingress serves and no LoadBalancer Service of the plan
+  exposes on the port dialed.
 * ``wiring.ingress-route`` — an endpoint through an Ingress host whose rules have no path for the gRPC service
   dialed (data planes reaching DataCatalog at the control plane's host, which routes only FlyteAdmin).
 * ``wiring.grpc-ingress-tls`` — gRPC routed through an Ingress with neither TLS nor a controller that speaks h2c:
@@ -71,6 +73,8 @@ class _Cluster:
     services: dict[tuple[str, str], set[int]] = field(default_factory=dict)
     secrets: dict[tuple[str, str], set[str] | None] = field(default_factory=dict)
     configmaps: set[tuple[str, str]] = field(default_factory=set)
+    load_balancers: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    """LoadBalancer Services: reachable from other clusters (of the same network) at an address known later."""
 
 
 def _controller(body: Mapping[str, Any]) -> str:
@@ -84,6 +88,9 @@ def _is_service_backend(backend: Mapping[str, Any]) -> bool:
 
 
 def _ingresses(plan: Plan, rendered: PlanRender) -> list[_Ingress]:
+    """Every Ingress rule; one that names no class is served by the cluster's default controller, which is the
+    spec's ``ingress.controller`` (installed by the person or by flyte-deps)."""
+    default = getattr(getattr(plan.spec.ingress, "controller", None), "value", "") or ""
     out: list[_Ingress] = []
     for filename, body in rendered.of_kind("Ingress"):
         annotations = body["metadata"].get("annotations") or {}
@@ -98,7 +105,7 @@ def _ingresses(plan: Plan, rendered: PlanRender) -> list[_Ingress]:
             ]
             out.append(
                 _Ingress(filename, body["metadata"]["name"], host, paths,
-                         host in tls_hosts or has_tls_annotation, _controller(body).lower())
+                         host in tls_hosts or has_tls_annotation, (_controller(body) or default).lower())
             )
     return out
 
@@ -114,6 +121,8 @@ def _clusters(plan: Plan, rendered: PlanRender) -> dict[str, _Cluster]:
             key = (str(meta.get("namespace") or result.namespace), str(meta.get("name")))
             if obj.kind == "Service":
                 view.services[key] = {int(p["port"]) for p in obj.body["spec"].get("ports") or []}
+                if obj.body["spec"].get("type") == "LoadBalancer":
+                    view.load_balancers[key] = view.services[key]
             elif obj.kind == "Secret":
                 view.secrets[key] = set((obj.body.get("data") or {}) | (obj.body.get("stringData") or {}))
             elif obj.kind == "ConfigMap":
@@ -179,7 +188,7 @@ class _Wiring:
         if internal:
             self.service(process, path, who, endpoint, host, port, dials)
         else:
-            self.through_ingress(process, path, who, endpoint, host, insecure, dials)
+            self.through_ingress(process, path, who, endpoint, host, insecure, dials, port)
 
     def _namespace_form(self, host: str) -> bool:
         parts = host.split(".")
@@ -204,10 +213,12 @@ class _Wiring:
                      f"{sorted(ports)}", f"use one of the ports {sorted(ports)}")
 
     def through_ingress(self, process: ProcessConfig | None, path: str, who: str, endpoint: str, host: str,
-                        insecure: Any, dials: str) -> None:
+                        insecure: Any, dials: str, port: int | None = None) -> None:
         serving = [i for i in self.ingresses if i.host == host]
         if not serving:
-            return  # a host outside this plan (a managed service): nothing rendered to check against
+            if process is not None and is_placeholder(host):
+                self.load_balancer(path, who, endpoint, port or 443, dials)
+            return  # a real host outside this plan (a managed service): nothing rendered to check against
         service = GRPC_SERVICES[dials]
         routed = [i for i in serving if _routes(i, service)]
         if not routed:
@@ -226,6 +237,21 @@ class _Wiring:
                      f"{who} dials {endpoint} with TLS (insecure: false), but Ingress "
                      f"{routed[0].name} has no TLS",
                      "give the Ingress TLS (a certificate), or, on an h2c controller only, set insecure: true")
+
+    def load_balancer(self, path: str, who: str, endpoint: str, port: int, dials: str) -> None:
+        """A placeholder host no Ingress serves can only be a LoadBalancer Service of the plan (its address is
+        known after install): one must expose the port dialed."""
+        exposing = [
+            f"{cluster}:{ns}/{name}"
+            for cluster, view in self.clusters.items()
+            for (ns, name), ports in view.load_balancers.items()
+            if port in ports
+        ]
+        if not exposing:
+            self.add(Severity.ERROR, path, "wiring.endpoint-unserved",
+                     f"{who} dials {endpoint} for {dials}, but nothing in this plan serves that address: no Ingress "
+                     f"has the host and no LoadBalancer Service exposes port {port}",
+                     "dial an Ingress host of the plan that routes it, or expose the service with a LoadBalancer")
 
     # -- ingress ---------------------------------------------------------------------------------------------
     def grpc_ingresses(self) -> None:
