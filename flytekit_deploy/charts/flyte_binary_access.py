@@ -36,7 +36,7 @@ def add_auth(draft: Draft) -> None:
         "oidc": {"baseUrl": auth.issuer, "clientId": auth.client_id},
         "internal": {"clientId": auth.service_client_id},
         "flyteClient": {
-            "clientId": auth.flytectl_client_id,
+            "clientId": auth.login_client_id,
             "redirectUri": auth.flytectl_redirect_uri,
             "scopes": list(auth.flytectl_scopes),
         },

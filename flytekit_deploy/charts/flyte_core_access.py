@@ -184,7 +184,7 @@ def add_auth(spec: DeploymentSpec, parts: Parts) -> None:
     public = public_url(spec)
     authorized = list(auth.authorized_uris) or ([public] if public else [])
     flyte_client: dict[str, Any] = {
-        "clientId": auth.flytectl_client_id,
+        "clientId": auth.login_client_id,
         "redirectUri": auth.flytectl_redirect_uri,
         "scopes": list(auth.flytectl_scopes),
     }
