@@ -67,7 +67,6 @@ _SECRET_FILE: dict[ConnectorKind, str] = {
 read the file named like the Secret key the spec gives."""
 
 
-
 _IDENTITY_PLACEHOLDER: dict[IdentityMode, str] = {
     IdentityMode.IRSA: "<FLYTE_BACKEND_IAM_ROLE_ARN>",
     IdentityMode.GCP_WORKLOAD_IDENTITY: "<FLYTE_BACKEND_GSA_EMAIL>",

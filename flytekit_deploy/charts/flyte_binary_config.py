@@ -314,7 +314,9 @@ def _k8s_plugin(spec: DeploymentSpec) -> dict[str, Any]:
     if spec.storage.provider is StorageProvider.S3_COMPATIBLE and spec.storage.endpoint:
         env.append({"FLYTE_AWS_ENDPOINT": spec.storage.endpoint})
     if spec.storage.provider is StorageProvider.AZURE:  # flytekit's abfs needs the account ("Must provide ...")
-        env.append({"AZURE_STORAGE_ACCOUNT_NAME": spec.azure.storage_account if spec.azure else "<AZURE_STORAGE_ACCOUNT>"})
+        env.append(
+            {"AZURE_STORAGE_ACCOUNT_NAME": spec.azure.storage_account if spec.azure else "<AZURE_STORAGE_ACCOUNT>"}
+        )
     if env:
         k8s["default-env-vars"] = env
     if spec.environment is Environment.GCP:

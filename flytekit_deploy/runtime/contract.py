@@ -108,8 +108,13 @@ class _Walker:
             names = {c.lower() for c in choices or ()}
             if isinstance(value, int) or is_placeholder(value) or str(value).lower() in names:
                 return
-            self.add(Severity.ERROR, path, "runtime.type", f"reads {path[-1]} as one of {', '.join(choices or ())}: "
-                     f"{value!r} is not one", f"write one of {', '.join(choices or ())}")
+            self.add(
+                Severity.ERROR,
+                path,
+                "runtime.type",
+                f"reads {path[-1]} as one of {', '.join(choices or ())}: {value!r} is not one",
+                f"write one of {', '.join(choices or ())}",
+            )
             return
         reason = problem(kind, value)
         if reason is None:
@@ -123,17 +128,21 @@ class _Walker:
         self.add(Severity.ERROR, path, "runtime.type", f"reads {path[-1]} as {kind}: {reason}", _type_fix(kind))
 
     def struct(self, value: Any, fields: dict[str, Field], path: tuple[str, ...]) -> None:
-        if isinstance(value, list):  # weak decoding merges a list of maps into one map
-            if all(isinstance(v, Mapping) for v in value):
-                for item in value:
-                    self.struct(item, fields, path)
-                return
+        if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
+            for item in value:  # weak decoding merges a list of maps into one map
+                self.struct(item, fields, path)
+            return
         if value is None:
             return
         if not isinstance(value, Mapping):
             if not is_placeholder(value):
-                self.add(Severity.ERROR, path, "runtime.type", f"reads {'.'.join(path)} as a map, got {value!r}",
-                         "give a map of the keys the reference lists")
+                self.add(
+                    Severity.ERROR,
+                    path,
+                    "runtime.type",
+                    f"reads {'.'.join(path)} as a map, got {value!r}",
+                    "give a map of the keys the reference lists",
+                )
             return
         for key, item in value.items():
             found = lookup(fields, str(key))
@@ -150,7 +159,9 @@ class _Walker:
                     (*path, str(key)),
                     "runtime.unknown-key",
                     f"does not read {'.'.join((*path, str(key)))}{hint}: Flyte ignores it silently",
-                    f"rename it to {close!r}" if close else f"remove it; known keys here: {', '.join(sorted(fields)[:12])}",
+                    f"rename it to {close!r}"
+                    if close
+                    else f"remove it; known keys here: {', '.join(sorted(fields)[:12])}",
                 )
                 continue
             name, entry = found
@@ -167,12 +178,22 @@ class _Walker:
                     merged.update(item)
                 value = merged
             else:
-                self.add(Severity.ERROR, path, "runtime.type", f"reads {'.'.join(path)} as a map, got a list",
-                         "give a map (key: value)")
+                self.add(
+                    Severity.ERROR,
+                    path,
+                    "runtime.type",
+                    f"reads {'.'.join(path)} as a map, got a list",
+                    "give a map (key: value)",
+                )
                 return
         if not isinstance(value, Mapping):
-            self.add(Severity.ERROR, path, "runtime.type", f"reads {'.'.join(path)} as a map, got {value!r}",
-                     "give a map (key: value)")
+            self.add(
+                Severity.ERROR,
+                path,
+                "runtime.type",
+                f"reads {'.'.join(path)} as a map, got {value!r}",
+                "give a map (key: value)",
+            )
             return
         inner = entry.get("value") or {"kind": "opaque"}
         for key, item in value.items():
@@ -182,8 +203,13 @@ class _Walker:
         if value is None or is_placeholder(value):
             return
         if isinstance(value, Mapping):
-            self.add(Severity.ERROR, path, "runtime.type", f"reads {'.'.join(path)} as a list, got a map",
-                     "give a YAML list (- item)")
+            self.add(
+                Severity.ERROR,
+                path,
+                "runtime.type",
+                f"reads {'.'.join(path)} as a list, got a map",
+                "give a YAML list (- item)",
+            )
             return
         items = value if isinstance(value, list) else [value]  # a scalar is lifted to a one-item list
         for i, element in enumerate(items):
@@ -194,9 +220,13 @@ class _Walker:
         if known is None:
             return False
         chart, reference = known
-        self.add(Severity.INFO, path, "runtime.chart-default-ignored",
-                 f"ignores {'.'.join(path)}, which the chart's defaults write ({chart}); reference: {reference}",
-                 "nothing to do: harmless, the chart writes a key Flyte no longer reads")
+        self.add(
+            Severity.INFO,
+            path,
+            "runtime.chart-default-ignored",
+            f"ignores {'.'.join(path)}, which the chart's defaults write ({chart}); reference: {reference}",
+            "nothing to do: harmless, the chart writes a key Flyte no longer reads",
+        )
         return True
 
     def defaults_dropped(self, value: Any, entry: Field, path: tuple[str, ...]) -> None:
@@ -252,9 +282,13 @@ def _bcrypt_check(walker: _Walker) -> None:
             continue  # reported as not base64 already
         if not raw.startswith(_BCRYPT_PREFIXES):
             path = ("auth", "appAuth", "selfAuthServer", "staticClients", str(name), "client_secret")
-            walker.add(Severity.ERROR, path, "runtime.bytes-base64",
-                       "decodes client_secret to something that is not a bcrypt hash: no client secret will match",
-                       _BYTES_FIX)
+            walker.add(
+                Severity.ERROR,
+                path,
+                "runtime.bytes-base64",
+                "decodes client_secret to something that is not a bcrypt hash: no client secret will match",
+                _BYTES_FIX,
+            )
 
 
 def _dig(node: Any, path: tuple[str, ...]) -> Any:
@@ -271,9 +305,14 @@ def contract_findings(process: ProcessConfig) -> list[Finding]:
     for item in process.files:
         if item.error:
             walker.found.append(
-                Finding(Severity.ERROR, f"{process.filename}: {item.source}",
-                        f"{process.component} ({process.workload}) cannot read {item.source}: {item.error}",
-                        "fix the YAML of that file (the values key that fills it)", CHAPTER, "runtime.yaml")
+                Finding(
+                    Severity.ERROR,
+                    f"{process.filename}: {item.source}",
+                    f"{process.component} ({process.workload}) cannot read {item.source}: {item.error}",
+                    "fix the YAML of that file (the values key that fills it)",
+                    CHAPTER,
+                    "runtime.yaml",
+                )
             )
     sections = component_sections(process.component)
     extra = EXTRA_SECTIONS.get(process.component, {})
@@ -284,9 +323,13 @@ def contract_findings(process: ProcessConfig) -> list[Finding]:
                 continue
             close = nearest(str(key), list(sections))
             hint = f" (did you mean {close!r}?)" if close else ""
-            walker.add(Severity.ERROR, (str(key),), "runtime.unknown-section",
-                       f"has no config section {key!r}{hint}: Flyte ignores it silently",
-                       f"rename it to {close!r}" if close else "remove it")
+            walker.add(
+                Severity.ERROR,
+                (str(key),),
+                "runtime.unknown-section",
+                f"has no config section {key!r}{hint}: Flyte ignores it silently",
+                f"rename it to {close!r}" if close else "remove it",
+            )
             continue
         name, entry = found
         walker.walk(value, entry, (name,))

@@ -34,7 +34,9 @@ def parse_duration_ns(text: str) -> float | None:
         return 0.0
     if not _DURATION.match(text):
         return None
-    total = sum(float(n) * _UNIT_NS[u] for n, _f, _d, u in re.findall(r"((\d+(\.\d*)?|\.\d+))(ns|us|µs|ms|s|m|h)", text))
+    total = sum(
+        float(n) * _UNIT_NS[u] for n, _f, _d, u in re.findall(r"((\d+(\.\d*)?|\.\d+))(ns|us|µs|ms|s|m|h)", text)
+    )
     return -total if text.startswith("-") else total
 
 
@@ -60,7 +62,7 @@ def problem(kind: str, value: Any) -> str | None:  # noqa: PLR0911, PLR0912 - on
             return None
         return f"{value!r} is not a boolean (true/false)"
     if kind in ("int", "port"):
-        if isinstance(value, bool) or isinstance(value, int):
+        if isinstance(value, (bool, int)):
             return None
         if isinstance(value, float):
             return None if value.is_integer() else f"{value!r} is not a whole number"
@@ -76,7 +78,9 @@ def problem(kind: str, value: Any) -> str | None:  # noqa: PLR0911, PLR0912 - on
             return f"{value!r} is not a duration"
         if isinstance(value, (int, float)):
             return None if value == 0 else f"{value!r} without a unit is {value} nanoseconds (write e.g. '{value}s')"
-        return None if parse_duration_ns(str(value)) is not None else f"{value!r} is not a Go duration (e.g. 30s, 5m, 1h)"
+        return (
+            None if parse_duration_ns(str(value)) is not None else f"{value!r} is not a Go duration (e.g. 30s, 5m, 1h)"
+        )
     if kind == "quantity":
         if isinstance(value, bool):
             return f"{value!r} is not a quantity"

@@ -104,8 +104,14 @@ def _ingresses(plan: Plan, rendered: PlanRender) -> list[_Ingress]:
                 if _is_service_backend(p.get("backend") or {})  # an ALB action (ssl-redirect) routes nothing
             ]
             out.append(
-                _Ingress(filename, body["metadata"]["name"], host, paths,
-                         host in tls_hosts or has_tls_annotation, (_controller(body) or default).lower())
+                _Ingress(
+                    filename,
+                    body["metadata"]["name"],
+                    host,
+                    paths,
+                    host in tls_hosts or has_tls_annotation,
+                    (_controller(body) or default).lower(),
+                )
             )
     return out
 
@@ -180,9 +186,13 @@ class _Wiring:
         who = f"{process.component} ({process.workload})"
         if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0"):
             if process.component != "flyte-binary":
-                self.add(Severity.ERROR, path, "wiring.endpoint-localhost",
-                         f"{who} dials {endpoint} for {dials}: localhost is the pod itself, which does not serve it",
-                         "dial the Service of that component (name:port) instead")
+                self.add(
+                    Severity.ERROR,
+                    path,
+                    "wiring.endpoint-localhost",
+                    f"{who} dials {endpoint} for {dials}: localhost is the pod itself, which does not serve it",
+                    "dial the Service of that component (name:port) instead",
+                )
             return
         internal = not is_placeholder(host) and ("." not in host or ".svc" in host or self._namespace_form(host))
         if internal:
@@ -195,25 +205,43 @@ class _Wiring:
         namespaces = {ns for view in self.clusters.values() for ns, _n in view.services}
         return len(parts) == 2 and parts[1] in namespaces
 
-    def service(self, process: ProcessConfig, path: str, who: str, endpoint: str, host: str, port: int | None,
-                dials: str) -> None:
+    def service(
+        self, process: ProcessConfig, path: str, who: str, endpoint: str, host: str, port: int | None, dials: str
+    ) -> None:
         parts = host.split(".")
         name, namespace = parts[0], parts[1] if len(parts) > 1 and parts[1] != "svc" else process.namespace
         view = self.clusters.get(process.cluster, _Cluster())
         ports = view.services.get((namespace, name))
         if ports is None:
             known = sorted(n for ns, n in view.services if ns == namespace)
-            self.add(Severity.ERROR, path, "wiring.endpoint-service",
-                     f"{who} dials {endpoint} for {dials}, but cluster {process.cluster} has no Service "
-                     f"{namespace}/{name} (Services there: {', '.join(known) or 'none'})",
-                     "point it at a Service this cluster runs, or at the control plane's public host")
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.endpoint-service",
+                f"{who} dials {endpoint} for {dials}, but cluster {process.cluster} has no Service "
+                f"{namespace}/{name} (Services there: {', '.join(known) or 'none'})",
+                "point it at a Service this cluster runs, or at the control plane's public host",
+            )
         elif port is not None and port not in ports:
-            self.add(Severity.ERROR, path, "wiring.endpoint-port",
-                     f"{who} dials {endpoint} for {dials}, but Service {namespace}/{name} exposes ports "
-                     f"{sorted(ports)}", f"use one of the ports {sorted(ports)}")
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.endpoint-port",
+                f"{who} dials {endpoint} for {dials}, but Service {namespace}/{name} exposes ports {sorted(ports)}",
+                f"use one of the ports {sorted(ports)}",
+            )
 
-    def through_ingress(self, process: ProcessConfig | None, path: str, who: str, endpoint: str, host: str,
-                        insecure: Any, dials: str, port: int | None = None) -> None:
+    def through_ingress(
+        self,
+        process: ProcessConfig | None,
+        path: str,
+        who: str,
+        endpoint: str,
+        host: str,
+        insecure: Any,
+        dials: str,
+        port: int | None = None,
+    ) -> None:
         serving = [i for i in self.ingresses if i.host == host]
         if not serving:
             if process is not None and is_placeholder(host):
@@ -222,21 +250,32 @@ class _Wiring:
         service = GRPC_SERVICES[dials]
         routed = [i for i in serving if _routes(i, service)]
         if not routed:
-            self.add(Severity.ERROR, path, "wiring.ingress-route",
-                     f"{who} dials {endpoint} for {dials} ({service}), but no Ingress for host {host} routes it "
-                     f"(Ingresses: {', '.join(sorted({i.name for i in serving}))})",
-                     f"route {service} on that host to its Service, or dial an address that serves it")
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.ingress-route",
+                f"{who} dials {endpoint} for {dials} ({service}), but no Ingress for host {host} routes it "
+                f"(Ingresses: {', '.join(sorted({i.name for i in serving}))})",
+                f"route {service} on that host to its Service, or dial an address that serves it",
+            )
             return
         tls = any(i.tls for i in routed)
         if _truthy(insecure) and tls and not any(_grpc_tls_ok(i) and not i.tls for i in routed):
-            self.add(Severity.ERROR, path, "wiring.insecure-mismatch",
-                     f"{who} dials {endpoint} with insecure: true, but the Ingress serves it over TLS only",
-                     "set insecure: false (the Ingress terminates TLS)")
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.insecure-mismatch",
+                f"{who} dials {endpoint} with insecure: true, but the Ingress serves it over TLS only",
+                "set insecure: false (the Ingress terminates TLS)",
+            )
         elif not _truthy(insecure) and not tls:
-            self.add(Severity.ERROR, path, "wiring.insecure-mismatch",
-                     f"{who} dials {endpoint} with TLS (insecure: false), but Ingress "
-                     f"{routed[0].name} has no TLS",
-                     "give the Ingress TLS (a certificate), or, on an h2c controller only, set insecure: true")
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.insecure-mismatch",
+                f"{who} dials {endpoint} with TLS (insecure: false), but Ingress {routed[0].name} has no TLS",
+                "give the Ingress TLS (a certificate), or, on an h2c controller only, set insecure: true",
+            )
 
     def load_balancer(self, path: str, who: str, endpoint: str, port: int, dials: str) -> None:
         """A placeholder host no Ingress serves can only be a LoadBalancer Service of the plan (its address is
@@ -248,27 +287,40 @@ class _Wiring:
             if port in ports
         ]
         if not exposing:
-            self.add(Severity.ERROR, path, "wiring.endpoint-unserved",
-                     f"{who} dials {endpoint} for {dials}, but nothing in this plan serves that address: no Ingress "
-                     f"has the host and no LoadBalancer Service exposes port {port}",
-                     "dial an Ingress host of the plan that routes it, or expose the service with a LoadBalancer")
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.endpoint-unserved",
+                f"{who} dials {endpoint} for {dials}, but nothing in this plan serves that address: no Ingress "
+                f"has the host and no LoadBalancer Service exposes port {port}",
+                "dial an Ingress host of the plan that routes it, or expose the service with a LoadBalancer",
+            )
 
     # -- ingress ---------------------------------------------------------------------------------------------
     def grpc_ingresses(self) -> None:
         for ingress in self.ingresses:
             grpc = [p for p in ingress.paths if p.startswith(("/flyteidl.", "/datacatalog.", "/grpc."))]
             if grpc and not _grpc_tls_ok(ingress):
-                self.add(Severity.ERROR, f"{ingress.filename}: Ingress {ingress.name}", "wiring.grpc-ingress-tls",
-                         f"Ingress {ingress.name} routes gRPC ({grpc[0]}...) without TLS through "
-                         f"{ingress.controller or 'its controller'}, which speaks HTTP/2 only over TLS: "
-                         "pyflyte and flytectl cannot reach FlyteAdmin",
-                         "give the ingress TLS (spec.ingress.tls / a certificate), or use a controller that "
-                         f"speaks h2c ({', '.join(sorted(H2C_CONTROLLERS))})")
+                self.add(
+                    Severity.ERROR,
+                    f"{ingress.filename}: Ingress {ingress.name}",
+                    "wiring.grpc-ingress-tls",
+                    f"Ingress {ingress.name} routes gRPC ({grpc[0]}...) without TLS through "
+                    f"{ingress.controller or 'its controller'}, which speaks HTTP/2 only over TLS: "
+                    "pyflyte and flytectl cannot reach FlyteAdmin",
+                    "give the ingress TLS (spec.ingress.tls / a certificate), or use a controller that "
+                    f"speaks h2c ({', '.join(sorted(H2C_CONTROLLERS))})",
+                )
 
     # -- clients and auth ------------------------------------------------------------------------------------
     def admin_servers(self) -> list[ProcessConfig]:
-        return [p for p in self.processes if p.component in ("flyteadmin", "flyte-binary") and "server" in
-                {str(k).lower() for k in p.merged} | ({"server"} if p.component == "flyte-binary" else set())]
+        return [
+            p
+            for p in self.processes
+            if p.component in ("flyteadmin", "flyte-binary")
+            and "server"
+            in {str(k).lower() for k in p.merged} | ({"server"} if p.component == "flyte-binary" else set())
+        ]
 
     def clients(self) -> None:
         servers = [p for p in self.processes if p.component in ("flyteadmin", "flyte-binary")]
@@ -280,8 +332,15 @@ class _Wiring:
         admin = client.get("admin") or {}
         if admin.get("endpoint"):
             host, _port = _split(str(admin["endpoint"]))
-            self.through_ingress(None, "flytectl-config.yaml: admin.endpoint", "the client (flytectl/pyflyte)",
-                                 str(admin["endpoint"]), host, admin.get("insecure"), "admin")
+            self.through_ingress(
+                None,
+                "flytectl-config.yaml: admin.endpoint",
+                "the client (flytectl/pyflyte)",
+                str(admin["endpoint"]),
+                host,
+                admin.get("insecure"),
+                "admin",
+            )
         if server is None:
             return
         use_auth = _truthy(_dig(server.merged, "server", "security", "useAuth"))
@@ -294,31 +353,50 @@ class _Wiring:
             return
         if external:
             if flyte_client in _BUILTIN_CLIENTS or flyte_client is None:
-                self.add(Severity.ERROR, f"{where}: auth.appAuth.thirdPartyConfig.flyteClient.clientId",
-                         "wiring.external-client-id",
-                         f"FlyteAdmin uses an external authorization server but tells clients to log in as "
-                         f"{flyte_client or 'flytectl'!r}, a client only Flyte's own auth server has",
-                         "set flyteClient.clientId to the IdP application's client id (the public/native app)")
+                self.add(
+                    Severity.ERROR,
+                    f"{where}: auth.appAuth.thirdPartyConfig.flyteClient.clientId",
+                    "wiring.external-client-id",
+                    f"FlyteAdmin uses an external authorization server but tells clients to log in as "
+                    f"{flyte_client or 'flytectl'!r}, a client only Flyte's own auth server has",
+                    "set flyteClient.clientId to the IdP application's client id (the public/native app)",
+                )
             return
         if isinstance(flyte_client, str) and not is_placeholder(flyte_client) and flyte_client not in known:
-            self.add(Severity.ERROR, f"{where}: auth.appAuth.thirdPartyConfig.flyteClient.clientId",
-                     "wiring.client-id",
-                     f"FlyteAdmin tells clients to log in as {flyte_client!r}, which its auth server does not "
-                     f"have (static clients: {', '.join(sorted(known))})",
-                     f"add {flyte_client} to staticClients or use one of them")
+            self.add(
+                Severity.ERROR,
+                f"{where}: auth.appAuth.thirdPartyConfig.flyteClient.clientId",
+                "wiring.client-id",
+                f"FlyteAdmin tells clients to log in as {flyte_client!r}, which its auth server does not "
+                f"have (static clients: {', '.join(sorted(known))})",
+                f"add {flyte_client} to staticClients or use one of them",
+            )
         client_id = admin.get("clientId")
         if client_id and not is_placeholder(client_id) and client_id not in known:
-            self.add(Severity.ERROR, "flytectl-config.yaml: admin.clientId", "wiring.client-id",
-                     f"the client logs in as {client_id!r}, which FlyteAdmin's auth server does not have "
-                     f"(static clients: {', '.join(sorted(known))})", f"use one of {', '.join(sorted(known))}")
+            self.add(
+                Severity.ERROR,
+                "flytectl-config.yaml: admin.clientId",
+                "wiring.client-id",
+                f"the client logs in as {client_id!r}, which FlyteAdmin's auth server does not have "
+                f"(static clients: {', '.join(sorted(known))})",
+                f"use one of {', '.join(sorted(known))}",
+            )
         for process in self.processes:
             cid = _dig(process.merged, "admin", "clientId")
-            if process.component in ("flytepropeller", "flytescheduler") and isinstance(cid, str) and \
-                    cid not in known and not is_placeholder(cid):
-                self.add(Severity.ERROR, f"{process.filename}: {process.source_of(('admin',))}: admin.clientId",
-                         "wiring.client-id",
-                         f"{process.component} logs in to FlyteAdmin as {cid!r}, which its auth server does not "
-                         f"have (static clients: {', '.join(sorted(known))})", "use flytepropeller")
+            if (
+                process.component in ("flytepropeller", "flytescheduler")
+                and isinstance(cid, str)
+                and cid not in known
+                and not is_placeholder(cid)
+            ):
+                self.add(
+                    Severity.ERROR,
+                    f"{process.filename}: {process.source_of(('admin',))}: admin.clientId",
+                    "wiring.client-id",
+                    f"{process.component} logs in to FlyteAdmin as {cid!r}, which its auth server does not "
+                    f"have (static clients: {', '.join(sorted(known))})",
+                    "use flytepropeller",
+                )
 
     # -- mounts ----------------------------------------------------------------------------------------------
     def mounts(self) -> None:
@@ -337,23 +415,35 @@ class _Wiring:
                         continue
                     if kind == "ConfigMap":
                         if (namespace, name) not in view.configmaps:
-                            self.add(Severity.ERROR, where, "wiring.configmap-missing",
-                                     f"the pod reads ConfigMap {namespace}/{name}, which nothing creates",
-                                     "create it, or remove the reference from the values")
+                            self.add(
+                                Severity.ERROR,
+                                where,
+                                "wiring.configmap-missing",
+                                f"the pod reads ConfigMap {namespace}/{name}, which nothing creates",
+                                "create it, or remove the reference from the values",
+                            )
                         continue
                     present = view.secrets.get((namespace, name))
                     if present is None and (namespace, name) not in view.secrets:
-                        self.add(Severity.ERROR, where, "wiring.secret-missing",
-                                 f"the pod mounts or reads Secret {namespace}/{name}, which neither the chart nor "
-                                 "the plan's Secrets list creates: the pod stays in ContainerCreating",
-                                 "add it to the plan's Secrets (spec) or fix the name in the values")
+                        self.add(
+                            Severity.ERROR,
+                            where,
+                            "wiring.secret-missing",
+                            f"the pod mounts or reads Secret {namespace}/{name}, which neither the chart nor "
+                            "the plan's Secrets list creates: the pod stays in ContainerCreating",
+                            "add it to the plan's Secrets (spec) or fix the name in the values",
+                        )
                         continue
                     missing = sorted(k for k in keys if present is not None and k not in present)
                     if missing:
-                        self.add(Severity.ERROR, where, "wiring.secret-key",
-                                 f"the pod reads key(s) {', '.join(missing)} of Secret {namespace}/{name}, which "
-                                 f"has only {', '.join(sorted(present or ())) or 'no keys'}",
-                                 "create the Secret with those keys or read the keys it has")
+                        self.add(
+                            Severity.ERROR,
+                            where,
+                            "wiring.secret-key",
+                            f"the pod reads key(s) {', '.join(missing)} of Secret {namespace}/{name}, which "
+                            f"has only {', '.join(sorted(present or ())) or 'no keys'}",
+                            "create the Secret with those keys or read the keys it has",
+                        )
 
     # -- task pods' storage -------------------------------------------------------------------------------------
     def task_storage(self) -> None:
@@ -367,27 +457,48 @@ class _Wiring:
             env = _env(_dig(process.merged, "plugins", "k8s", "default-env-vars"))
             env |= _env(_dig(process.merged, "plugins", "k8s", "default-env-vars-from-env"))
             path = f"{process.filename}: {process.source_of(('plugins', 'k8s'))}: plugins.k8s.default-env-vars"
-            if scheme in ("abfs", "abfss") and not env & {"AZURE_STORAGE_ACCOUNT_NAME", "FLYTE_AZURE_STORAGE_ACCOUNT_NAME"}:
-                self.add(Severity.ERROR, path, "wiring.task-storage",
-                         f"raw data is {prefix} but task pods get no AZURE_STORAGE_ACCOUNT_NAME: flytekit fails "
-                         "every task ('Must provide ... account_name')",
-                         "add AZURE_STORAGE_ACCOUNT_NAME: <storage account> to plugins.k8s.default-env-vars")
+            if scheme in ("abfs", "abfss") and not env & {
+                "AZURE_STORAGE_ACCOUNT_NAME",
+                "FLYTE_AZURE_STORAGE_ACCOUNT_NAME",
+            }:
+                self.add(
+                    Severity.ERROR,
+                    path,
+                    "wiring.task-storage",
+                    f"raw data is {prefix} but task pods get no AZURE_STORAGE_ACCOUNT_NAME: flytekit fails "
+                    "every task ('Must provide ... account_name')",
+                    "add AZURE_STORAGE_ACCOUNT_NAME: <storage account> to plugins.k8s.default-env-vars",
+                )
             endpoint = _storage_endpoint(process.merged)
             if scheme == "s3" and endpoint and "amazonaws.com" not in endpoint and "FLYTE_AWS_ENDPOINT" not in env:
-                self.add(Severity.ERROR, path, "wiring.task-storage",
-                         f"raw data is {prefix} on an S3-compatible store at {endpoint}, but task pods get no "
-                         "FLYTE_AWS_ENDPOINT: flytekit would try AWS S3",
-                         f"add FLYTE_AWS_ENDPOINT: {endpoint} to plugins.k8s.default-env-vars")
+                self.add(
+                    Severity.ERROR,
+                    path,
+                    "wiring.task-storage",
+                    f"raw data is {prefix} on an S3-compatible store at {endpoint}, but task pods get no "
+                    "FLYTE_AWS_ENDPOINT: flytekit would try AWS S3",
+                    f"add FLYTE_AWS_ENDPOINT: {endpoint} to plugins.k8s.default-env-vars",
+                )
 
     def run(self) -> list[Finding]:
         for process in self.processes:
             merged = process.merged
             if process.component in ("flytepropeller", "flytescheduler"):
-                self.endpoint(process, "admin.endpoint", _dig(merged, "admin", "endpoint"),
-                              _dig(merged, "admin", "insecure"), "admin")
+                self.endpoint(
+                    process,
+                    "admin.endpoint",
+                    _dig(merged, "admin", "endpoint"),
+                    _dig(merged, "admin", "insecure"),
+                    "admin",
+                )
             if process.component == "flytepropeller":
-                self.endpoint(process, "catalog-cache.endpoint", _dig(merged, "catalog-cache", "endpoint"),
-                              _dig(merged, "catalog-cache", "insecure"), "catalog")
+                self.endpoint(
+                    process,
+                    "catalog-cache.endpoint",
+                    _dig(merged, "catalog-cache", "endpoint"),
+                    _dig(merged, "catalog-cache", "insecure"),
+                    "catalog",
+                )
             if process.component in ("flytepropeller", "flyte-binary"):
                 for key, deployment in _connectors(merged):
                     self.endpoint(process, key, deployment.get("endpoint"), deployment.get("insecure"), "connector")
@@ -459,7 +570,7 @@ def _references(pod: Mapping[str, Any]) -> Iterable[tuple[str, str, list[str], b
                     yield kind, str(s.get("name")), [i["key"] for i in s.get("items") or []], bool(s.get("optional"))
     for container in (pod.get("initContainers") or []) + (pod.get("containers") or []):
         for env in container.get("env") or []:
-            ref = (env.get("valueFrom") or {})
+            ref = env.get("valueFrom") or {}
             if "secretKeyRef" in ref:
                 r = ref["secretKeyRef"]
                 yield "Secret", str(r.get("name")), [str(r.get("key"))], bool(r.get("optional"))

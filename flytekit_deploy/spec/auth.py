@@ -45,7 +45,9 @@ class Auth(SpecModel):
         description="Secret with the IdP client secret (key oidc_client_secret).",
     )
     user_scopes: list[str] = Field(default_factory=lambda: ["openid", "profile"], description="Login scopes.")
-    flytectl_client_id: str = Field(default="flytectl", description="Public client flytectl/pyflyte log in with (external IdP: its own client id).")
+    flytectl_client_id: str = Field(
+        default="flytectl", description="Public client flytectl/pyflyte log in with (external IdP: its own client id)."
+    )
     flytectl_redirect_uri: str = Field(
         default="http://localhost:53593/callback", description="Redirect URI of the flytectl client."
     )

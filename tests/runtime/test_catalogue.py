@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("gen_runtime_catalogue", ROOT / "scripts" / "gen_runtime_catalogue.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_runtime_catalogue", ROOT / "scripts" / "gen_runtime_catalogue.py"
+    )
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)

@@ -40,8 +40,13 @@ def test_static_clients_map_drops_the_default_cli_clients() -> None:
 def test_static_clients_split_over_two_files_merge_before_decoding() -> None:
     """viper merges the files first, so three clients spread over two files are all there."""
     first = {"auth": {"appAuth": {"selfAuthServer": {"staticClients": {"flytepropeller": CLIENT}}}}}
-    second = {"auth": {"appAuth": {"selfAuthServer": {"staticClients": {"flytectl": {"id": "flytectl"},
-                                                                        "flyte-cli": {"id": "flyte-cli"}}}}}}
+    second = {
+        "auth": {
+            "appAuth": {
+                "selfAuthServer": {"staticClients": {"flytectl": {"id": "flytectl"}, "flyte-cli": {"id": "flyte-cli"}}}
+            }
+        }
+    }
     assert _rules(_process("flyteadmin", first, second)) == []
 
 
@@ -54,7 +59,9 @@ def test_static_clients_split_over_two_files_merge_before_decoding() -> None:
     ],
 )
 def test_client_secret_is_base64_of_a_bcrypt_hash(secret: str, ok: bool) -> None:
-    clients = {name: {"id": name} for name in ("flytectl", "flyte-cli")} | {"flytepropeller": CLIENT | {"client_secret": secret}}
+    clients = {name: {"id": name} for name in ("flytectl", "flyte-cli")} | {
+        "flytepropeller": CLIENT | {"client_secret": secret}
+    }
     auth = {"auth": {"appAuth": {"selfAuthServer": {"staticClients": clients}}}}
     rules = [r for r, _p in _rules(_process("flyteadmin", auth))]
     assert (rules == []) is ok, rules
@@ -91,11 +98,16 @@ def test_quantities_booleans_urls_lists() -> None:
         "admin": {"endpoint": "flyte admin:81"},
     }
     paths = sorted(p for _r, p in _rules(_process("flytepropeller", config)))
-    assert paths == ["admin.endpoint", "plugins.k8s.default-cpus", "plugins.k8s.inject-finalizer",
-                     "tasks.task-plugins.enabled-plugins"]
+    assert paths == [
+        "admin.endpoint",
+        "plugins.k8s.default-cpus",
+        "plugins.k8s.inject-finalizer",
+        "tasks.task-plugins.enabled-plugins",
+    ]
 
 
 # -- where the generated reference and the v1.16.8 chart disagree -------------------------------------------------
+
 
 def test_chart_remoteData_wins_over_reference_remotedata_because_viper_ignores_case() -> None:
     assert _rules(_process("flyteadmin", {"remoteData": {"scheme": "local"}})) == []

@@ -20,10 +20,7 @@ pytestmark = pytest.mark.needs_shared
 def _edit(tree: Any, path: tuple[Any, ...], value: Any) -> None:
     node = tree
     for part in path[:-1]:
-        if isinstance(node, list):
-            node = node[part]
-        else:
-            node = node.setdefault(part, {})
+        node = node[part] if isinstance(node, list) else node.setdefault(part, {})
     last = path[-1]
     if value is DELETE:
         del node[last]

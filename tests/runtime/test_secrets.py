@@ -20,8 +20,11 @@ def test_generated_value_is_base64_of_a_bcrypt_hash_of_the_raw_secret() -> None:
 
 def test_generated_value_passes_the_runtime_contract() -> None:
     made = auth_client_secret("s3cret", rounds=4)
-    clients = {"flytectl": {"id": "flytectl"}, "flyte-cli": {"id": "flyte-cli"},
-               "flytepropeller": {"id": "flytepropeller", "client_secret": made.config_value}}
+    clients = {
+        "flytectl": {"id": "flytectl"},
+        "flyte-cli": {"id": "flyte-cli"},
+        "flytepropeller": {"id": "flytepropeller", "client_secret": made.config_value},
+    }
     data = {"auth": {"appAuth": {"selfAuthServer": {"staticClients": clients}}}}
     process = ProcessConfig("v.yaml", "c", "flyte", "Deployment a", "a", "flyteadmin", [ConfigFile("x", data)], data)
     assert contract_findings(process) == []
