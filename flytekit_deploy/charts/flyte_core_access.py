@@ -211,10 +211,10 @@ def add_auth(spec: DeploymentSpec, parts: Parts) -> None:
         }
         _admin_note(
             parts,
-            "Internal authorization server: replace " + _PROPELLER_STATIC_CLIENT_HASH + " with the base64 bcrypt "
-            "hash of the service client secret: python -c 'import base64,bcrypt; print(base64.b64encode("
-            'bcrypt.hashpw(b"<secret>", bcrypt.gensalt(6))).decode())\'. Without it FlyteAdmin keeps its built-in '
-            "development secret for that client.",
+            "Internal authorization server: replace " + _PROPELLER_STATIC_CLIENT_HASH + " with the base64 of the "
+            "bcrypt hash of the service client secret (Flyte decodes that []byte field as base64; a bare hash makes "
+            "FlyteAdmin exit at start): `flytekit-deploy secrets auth-client` prints the raw secret (for the "
+            "client_secret key of the auth Secret) and the value to put here.",
         )
     else:
         metadata = (

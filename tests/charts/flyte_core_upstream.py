@@ -108,6 +108,15 @@ ALLOW: dict[str, str] = {
     "configmap.admin.admin.insecure": "as endpoint: the control plane is reached through its TLS Ingress",
     "configmap.catalog.catalog-cache": "as the admin endpoint: datacatalog:89 does not exist on a data plane",
     "flytepropeller.clusterName": "names the data plane in the events propeller sends (upstream leaves it blank)",
+    "workflow_scheduler.config.scheduler.*reconnect*": (
+        "upstream puts reconnectAttempts: 10 / reconnectDelaySeconds: 30 under workflowExecutor, where Flyte's "
+        "SchedulerConfig has no such keys (ignored); we write the same values at scheduler level, where it reads "
+        "them (runtime.unknown-key, issue 10)"
+    ),
+    "datacatalog.service": (
+        "control plane: upstream keeps type NodePort with no annotations, unreachable from data planes; we make it "
+        "an internal LoadBalancer (multicluster.rst: DataCatalog is not behind the Ingress), issue 10 item 4"
+    ),
 }
 
 # ---- helpers -------------------------------------------------------------------------------------------------------

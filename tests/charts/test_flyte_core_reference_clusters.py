@@ -13,7 +13,7 @@ pytestmark = NEEDS_REFERENCE
 def test_eks_control_plane_matches_values_controlplane() -> None:
     releases = emit(fed("eks-multicluster", EKS_INPUTS))
     (control,) = _only(releases, "control-plane")
-    allowed = [*_EKS_ALLOWED, "configmap.clusters", "flyteadmin.additionalVolume*"]
+    allowed = [*_EKS_ALLOWED, "configmap.clusters", "flyteadmin.additionalVolume*", "datacatalog.service"]
     _compare(control, ["values-eks.yaml", "values-controlplane.yaml"], allowed)
 
 
