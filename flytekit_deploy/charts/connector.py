@@ -201,6 +201,13 @@ def _notes(spec: DeploymentSpec, served: list[Connector]) -> list[str]:
             )
         if connector.kind is ConnectorKind.SLURM and connector.endpoint:
             notes.append(f"Slurm login node {connector.endpoint}: tasks name it in their Slurm config.")
+        if connector.kind is ConnectorKind.BIGQUERY and connector.secret is not None:
+            notes.append(
+                "BigQuery: Google's client reads a key *file* (GOOGLE_APPLICATION_CREDENTIALS), and flyteconnector "
+                "v1.16.8 cannot mount one more volume (additionalVolumeMounts breaks its template; /etc/secrets holds "
+                "the chart's own Secret). Prefer workload identity on the connector's service account; the key reaches "
+                f"the pod only as the env var {SECRET_ENV_PREFIX}{_secret_file(connector).upper()}."
+            )
         if connector.secret is None and connector.kind in (ConnectorKind.DATABRICKS, ConnectorKind.SNOWFLAKE):
             notes.append(
                 f"connector {connector.kind.value} has no Secret: it cannot authenticate; set connectors[].secret."

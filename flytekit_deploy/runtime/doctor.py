@@ -85,4 +85,11 @@ def doctor_findings(
             )
         ]
     rendered = render_plan(plan, charts, engine=engine)
-    return list(rendered.failures) + runtime_findings(plan, rendered)
+    # The helm binary refuses a template that renders invalid YAML; the SDK returns the rest with an error note.
+    broken = [
+        replace(note, path=f"{filename}: {note.path}")
+        for filename, result in rendered.results.items()
+        for note in result.notes
+        if note.severity is Severity.ERROR
+    ]
+    return list(rendered.failures) + broken + runtime_findings(plan, rendered)

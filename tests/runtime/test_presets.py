@@ -68,3 +68,22 @@ def test_doctor_without_charts_says_how_to_get_them(tmp_path: Path, monkeypatch:
 def test_doctor_renders_and_checks(prepared_charts) -> None:
     found = doctor_findings(build_plan(get_preset("eks-hybrid")), charts=prepared_charts)
     assert _errors(found) == []
+
+
+@pytest.mark.parametrize("engine", ["helm", "sdk"])
+def test_a_template_that_renders_invalid_yaml_is_an_error_with_either_engine(engine: str, prepared_charts) -> None:
+    """flyteconnector v1.16.8 writes additionalVolumeMounts after ``resources:`` (issue 10 item 2): the helm
+    binary refuses the release, the SDK returns the rest with a note; doctor reports both as errors."""
+    from dataclasses import replace
+
+    if engine == "sdk":
+        pytest.importorskip("helm_python", reason="pip install 'flytekit-deploy[helm]'")
+    plan = build_plan(get_preset("eks-hybrid"))
+    broken = [
+        replace(r, values={**r.values, "additionalVolumeMounts": [{"name": "x", "mountPath": "/x"}]})
+        if r.chart.value == "flyteconnector"
+        else r
+        for r in plan.releases
+    ]
+    found = doctor_findings(replace(plan, releases=broken), charts=prepared_charts, engine=engine)
+    assert {f.rule for f in found if f.severity.value == "error"} & {"render.failed", "render.yaml"}
