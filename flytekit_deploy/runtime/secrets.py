@@ -12,6 +12,8 @@ import base64
 import secrets as _secrets
 from dataclasses import dataclass
 
+from ..errors import Problem, UserInputError
+
 __all__ = ["AuthClientSecret", "auth_client_secret"]
 
 
@@ -28,8 +30,11 @@ def auth_client_secret(raw: str | None = None, *, rounds: int = 10) -> AuthClien
     """A new (or the given) raw secret with its bcrypt hash and the base64 value Flyte's config needs."""
     try:
         import bcrypt
-    except ImportError as exc:  # pragma: no cover - bcrypt is a dependency of the secrets command
-        raise ImportError("pip install bcrypt  (needed to hash the auth client secret)") from exc
+    except ImportError as exc:
+        raise UserInputError(
+            [Problem("secrets auth-client", "bcrypt is not installed", "pip install 'flytekit-deploy[secrets]'")],
+            source="secrets",
+        ) from exc
     raw = raw or _secrets.token_urlsafe(32)
     hashed = bcrypt.hashpw(raw.encode(), bcrypt.gensalt(rounds))
     return AuthClientSecret(raw, hashed.decode(), base64.b64encode(hashed).decode())

@@ -133,3 +133,12 @@ def test_reference_wins_over_chart_default_flyteadmin_testing_which_flyte_ignore
     (the process still starts): reported as info, not as an error the kit could fix."""
     findings = contract_findings(_process("flyteadmin", {"flyteadmin": {"testing": {"host": "http://flyteadmin"}}}))
     assert [(f.rule, f.severity.value) for f in findings] == [("runtime.chart-default-ignored", "info")]
+
+
+def test_a_config_file_that_is_not_yaml_stops_the_process() -> None:
+    from flytekit_deploy.runtime.configs import _load
+
+    broken = _load("Secret flyte-auth/204-auth-secrets.yaml", "auth: [unclosed\n")
+    listed = _load("ConfigMap c/000.yaml", "- a\n- b\n")
+    process = ProcessConfig("v.yaml", "c", "flyte", "Deployment a", "a", "flyteadmin", [broken, listed], {})
+    assert [f.rule for f in contract_findings(process)] == ["runtime.yaml", "runtime.yaml"]
