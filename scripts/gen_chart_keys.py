@@ -101,6 +101,8 @@ EXTRA_KEYS: dict[str, dict[str, str]] = {
         "configuration.auth.internal.audience": "str",
     },
     "flyte-core": {
+        # default {}, but templates/propeller/deployment.yaml appends it to the container's ``env:`` list
+        "flytepropeller.podEnv": "list",
         # _helpers.tpl: `default .Chart.Name .Values.nameOverride`, `default .Release.Namespace .Values.forceNamespace`
         "nameOverride": "str",
         "forceNamespace": "str",

@@ -206,8 +206,9 @@ def _storage_keys_from_secret(draft: Draft) -> None:
         )
     draft.put("deployment.extraEnvVars", env, "object store keys from a Secret, read by the AWS SDK")
     draft.notes.append(
-        "Task pods also need the store's keys (FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY): put them in a "
-        "Secret in each project namespace and list it in configuration.inline.plugins.k8s.default-env-from-secrets."
+        "Task pods get the store's keys as FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, copied by propeller "
+        "from these variables (plugins.k8s.default-env-vars-from-env): anyone who can read pods in a project "
+        "namespace can read them; prefer a workload identity where the store offers one."
     )
 
 

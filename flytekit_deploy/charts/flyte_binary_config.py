@@ -28,6 +28,7 @@ from ..spec import (
     LogProvider,
     Profile,
     SecretRef,
+    StorageCredentials,
     StorageProvider,
 )
 from .base import SecretSpec
@@ -305,6 +306,13 @@ def _aws_batch(spec: DeploymentSpec) -> bool:
     return any(c.kind is ConnectorKind.AWS_BATCH for c in spec.connectors)
 
 
+TASK_KEYS_FROM_ENV = (
+    ("FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+    ("FLYTE_AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"),
+)
+"""Task pod variable flytekit reads <- the flyte-binary container's variable holding the same key."""
+
+
 def _k8s_plugin(spec: DeploymentSpec) -> dict[str, Any]:
     """``plugins.k8s``: what every task pod gets from the environment."""
     k8s: dict[str, Any] = {"inject-finalizer": True}
@@ -319,6 +327,15 @@ def _k8s_plugin(spec: DeploymentSpec) -> dict[str, Any]:
         )
     if env:
         k8s["default-env-vars"] = env
+    store = spec.storage
+    if (
+        store.provider in (StorageProvider.S3, StorageProvider.S3_COMPATIBLE)
+        and store.credentials is StorageCredentials.SECRET
+        and inline_secret(spec, store.access_key) is None
+    ):
+        # task pods need the keys too: propeller copies them from its own environment (the Secret fills it, see
+        # deployment.extraEnvVars); they then stand in the task pods' spec, readable by whoever can read pods
+        k8s["default-env-vars-from-env"] = dict(TASK_KEYS_FROM_ENV)
     if spec.environment is Environment.GCP:
         k8s["gpu-device-node-label"] = "cloud.google.com/gke-accelerator"
         k8s["gpu-partition-size-node-label"] = "cloud.google.com/gke-gpu-partition-size"

@@ -9,7 +9,7 @@ from ..spec import DeploymentSpec, IdentityMode, StorageCredentials, StorageProv
 from .base import SecretSpec
 from .common import IDENTITY_ANNOTATION
 from .connector import AZURE_USE_LABEL
-from .flyte_core_parts import ADMIN_ROLES, EVERY_ROLE, Parts, resources_values
+from .flyte_core_parts import ADMIN_ROLES, EVERY_ROLE, PROPELLER_ROLES, Parts, resources_values
 
 __all__ = [
     "STORAGE_CONFIG_SECRET",
@@ -179,9 +179,39 @@ def _storage_secret(spec: DeploymentSpec, parts: Parts) -> None:
     parts.note(
         f"Storage keys: put the same settings as storage.custom in the values, plus the keys, into Secret "
         f"{STORAGE_CONFIG_SECRET} as storage.yaml (for S3-compatible stores: stow.config.auth_type: accesskey, "
-        "access_key_id, secret_key). Task pods need the keys too (FLYTE_AWS_ACCESS_KEY_ID / "
-        "FLYTE_AWS_SECRET_ACCESS_KEY), e.g. from a pod template in each project namespace."
+        "access_key_id, secret_key). Task pods get the keys as FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, "
+        "copied by FlytePropeller from its own environment: anyone who can read pods in a project namespace can "
+        "read them."
     )
+
+
+_TASK_KEYS = (("FLYTE_AWS_ACCESS_KEY_ID", "access_key"), ("FLYTE_AWS_SECRET_ACCESS_KEY", "secret_key"))
+
+
+def _task_keys_through_propeller(spec: DeploymentSpec, parts: Parts) -> dict[str, str]:
+    """The store's keys for task pods: FlytePropeller gets them as env vars from the person's Secret and copies
+    them into every task pod (``default-env-vars-from-env``). They then stand in the task pods' spec."""
+    env: list[dict[str, Any]] = []
+    for variable, attribute in _TASK_KEYS:
+        ref = getattr(spec.storage, attribute)
+        assert ref is not None  # the spec requires both keys with credentials: secret
+        env.append({"name": variable, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}})
+        parts.secret(
+            PROPELLER_ROLES,
+            SecretSpec(
+                name=ref.name,
+                namespace=spec.namespace,
+                keys={ref.key: f"object store {attribute.replace('_', ' ')}"},
+                cluster="",
+                purpose="task pods read and write the buckets with these keys (through FlytePropeller)",
+                spec_paths=[f"storage.{attribute}"],
+            ),
+        )
+    parts.add(
+        {"flytepropeller": {"podEnv": env}},
+        {"flytepropeller.podEnv": "the object store keys, from the Secret, for propeller to hand to task pods"},
+    )
+    return {variable: variable for variable, _attribute in _TASK_KEYS}
 
 
 def _task_pod_storage(spec: DeploymentSpec, parts: Parts, inline: bool) -> None:
@@ -196,6 +226,13 @@ def _task_pod_storage(spec: DeploymentSpec, parts: Parts, inline: bool) -> None:
             env.append({"FLYTE_AWS_SECRET_ACCESS_KEY": str(store.secret_key.value)})
     if store.provider is StorageProvider.AZURE:
         env.append({"AZURE_STORAGE_ACCOUNT_NAME": _azure_account(spec)})
+    keys_from_env: dict[str, str] = {}
+    if (
+        not inline
+        and store.credentials is StorageCredentials.SECRET
+        and store.provider in (StorageProvider.S3, StorageProvider.S3_COMPATIBLE)
+    ):
+        keys_from_env = _task_keys_through_propeller(spec, parts)
     if spec.identity_mode is IdentityMode.AZURE_WORKLOAD_IDENTITY:
         labels.append(dict(AZURE_USE_LABEL))
     k8s: dict[str, Any] = {}
@@ -203,6 +240,8 @@ def _task_pod_storage(spec: DeploymentSpec, parts: Parts, inline: bool) -> None:
         k8s["default-env-vars"] = env
     if labels:
         k8s["default-labels"] = labels
+    if keys_from_env:
+        k8s["default-env-vars-from-env"] = keys_from_env
     if k8s:
         parts.add(
             {"configmap": {"k8s": {"plugins": {"k8s": k8s}}}},

@@ -53,6 +53,8 @@ class ProcessConfig:
     merged: dict[str, Any]
     unreadable: list[str] = field(default_factory=list)
     """Mounted sources whose content the plan does not know (a Secret the person creates)."""
+    env: set[str] | None = None
+    """Names of the container's environment variables; ``None`` when ``envFrom`` makes them unknowable."""
 
     @property
     def where(self) -> str:
@@ -231,6 +233,9 @@ def process_configs(plan: Plan, rendered: PlanRender) -> list[ProcessConfig]:
                         files=loaded,
                         merged=merged,
                         unreadable=unreadable,
+                        env=None
+                        if container.get("envFrom")
+                        else {str(e.get("name")) for e in container.get("env") or []},
                     )
                 )
     return out

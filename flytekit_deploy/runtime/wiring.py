@@ -16,6 +16,8 @@ Rules (ids in findings):
   IdP configured with Flyte's built-in client id ``flytectl``.
 * ``wiring.secret-missing`` / ``wiring.secret-key`` / ``wiring.configmap-missing`` — a pod mounts or reads a Secret
   (or key, or ConfigMap) that neither the chart renders nor the plan's Secrets list creates: the pod never starts.
+* ``wiring.task-credentials`` — task pods have neither keys nor a workload identity for the raw-data store.
+* ``wiring.env-from-env`` — ``default-env-vars-from-env`` names a variable propeller's container does not have.
 * ``wiring.task-storage`` — what task pods need to reach the raw-data store for its scheme is missing from their
   environment (abfs: the storage account; s3 off AWS: the endpoint).
 """
@@ -469,6 +471,8 @@ class _Wiring:
                     "every task ('Must provide ... account_name')",
                     "add AZURE_STORAGE_ACCOUNT_NAME: <storage account> to plugins.k8s.default-env-vars",
                 )
+            self.task_credentials(process, prefix, scheme, env, path)
+            self.env_from_env(process)
             endpoint = _storage_endpoint(process.merged)
             if scheme == "s3" and endpoint and "amazonaws.com" not in endpoint and "FLYTE_AWS_ENDPOINT" not in env:
                 self.add(
@@ -478,6 +482,61 @@ class _Wiring:
                     f"raw data is {prefix} on an S3-compatible store at {endpoint}, but task pods get no "
                     "FLYTE_AWS_ENDPOINT: flytekit would try AWS S3",
                     f"add FLYTE_AWS_ENDPOINT: {endpoint} to plugins.k8s.default-env-vars",
+                )
+
+    def templates(self) -> str:
+        """Text of the namespace templates the cluster resource sync applies to every project namespace (task pods
+        run there, under its ``default`` service account)."""
+        return "\n".join(
+            str(v)
+            for _f, body in self.rendered.of_kind("ConfigMap")
+            if "resource-template" in str(body["metadata"].get("name", ""))
+            for v in (body.get("data") or {}).values()
+        )
+
+    def task_credentials(self, process: ProcessConfig, prefix: str, scheme: str, env: set[str], path: str) -> None:
+        """Task pods need credentials for the store: keys in their env, or a workload identity on the service
+        account the namespace templates create."""
+        templates = self.templates()
+        labels = _env(_dig(process.merged, "plugins", "k8s", "default-labels"))
+        if scheme == "s3":
+            ok = bool(env & {"FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"}) or "eks.amazonaws.com/role-arn" in templates
+            need = "FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, or an IRSA role on the namespace's service account"
+        elif scheme == "gs":
+            ok = "GOOGLE_APPLICATION_CREDENTIALS" in env or "iam.gke.io/gcp-service-account" in templates
+            need = "Workload Identity on the namespace's service account (iam.gke.io/gcp-service-account)"
+        elif scheme in ("abfs", "abfss"):
+            keys = {"AZURE_STORAGE_ACCOUNT_KEY", "FLYTE_AZURE_STORAGE_ACCOUNT_KEY", "AZURE_CLIENT_SECRET"}
+            identity = "azure.workload.identity/client-id" in templates and "azure.workload.identity/use" in labels
+            ok = bool(env & keys) or identity
+            need = "Azure workload identity (client-id annotation and the azure.workload.identity/use label), or a key"
+        else:
+            return
+        if not ok:
+            self.add(
+                Severity.ERROR,
+                path,
+                "wiring.task-credentials",
+                f"raw data is {prefix}, but task pods get no credentials for it: flytekit cannot read inputs or "
+                "write outputs",
+                f"give task pods {need}",
+            )
+
+    def env_from_env(self, process: ProcessConfig) -> None:
+        """``default-env-vars-from-env`` copies variables from propeller's own environment: each must be there."""
+        wanted = _dig(process.merged, "plugins", "k8s", "default-env-vars-from-env")
+        if not isinstance(wanted, Mapping) or process.env is None:
+            return
+        for target, source in wanted.items():
+            if str(source) not in process.env:
+                self.add(
+                    Severity.ERROR,
+                    f"{process.filename}: {process.source_of(('plugins', 'k8s'))}: "
+                    f"plugins.k8s.default-env-vars-from-env.{target}",
+                    "wiring.env-from-env",
+                    f"task pods get {target} from {process.component}'s variable {source}, which its container "
+                    f"({process.workload}) does not have: the task gets an empty value",
+                    f"give the {process.component} container {source} (env from a Secret)",
                 )
 
     def run(self) -> list[Finding]:

@@ -393,4 +393,22 @@ CORPUS: list[Mutation] = [
         "wiring.endpoint-port",
         "the connector dialed on a port its Service does not expose",
     ),
+    _m(
+        "task-keys-dropped",
+        "onprem-starter",
+        BIN,
+        (*INLINE, "plugins", "k8s", "default-env-vars-from-env"),
+        DELETE,
+        "wiring.task-credentials",
+        "task pods left without the object store keys",
+    ),
+    _m(
+        "propeller-env-missing",
+        "onprem-production",
+        CORE,
+        ("flytepropeller", "podEnv"),
+        [],
+        "wiring.env-from-env",
+        "propeller told to copy keys from variables its container does not have",
+    ),
 ]
