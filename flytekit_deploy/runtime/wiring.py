@@ -315,15 +315,6 @@ class _Wiring:
                 )
 
     # -- clients and auth ------------------------------------------------------------------------------------
-    def admin_servers(self) -> list[ProcessConfig]:
-        return [
-            p
-            for p in self.processes
-            if p.component in ("flyteadmin", "flyte-binary")
-            and "server"
-            in {str(k).lower() for k in p.merged} | ({"server"} if p.component == "flyte-binary" else set())
-        ]
-
     def clients(self) -> None:
         servers = [p for p in self.processes if p.component in ("flyteadmin", "flyte-binary")]
         server = next((p for p in servers if _dig(p.merged, "auth")), servers[0] if servers else None)
@@ -500,7 +491,10 @@ class _Wiring:
         templates = self.templates()
         labels = _env(_dig(process.merged, "plugins", "k8s", "default-labels"))
         if scheme == "s3":
-            ok = bool(env & {"FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"}) or "eks.amazonaws.com/role-arn" in templates
+            ok = (
+                bool(env & {"FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"})
+                or "eks.amazonaws.com/role-arn" in templates
+            )
             need = "FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, or an IRSA role on the namespace's service account"
         elif scheme == "gs":
             ok = "GOOGLE_APPLICATION_CREDENTIALS" in env or "iam.gke.io/gcp-service-account" in templates
