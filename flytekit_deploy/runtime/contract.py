@@ -1,5 +1,10 @@
 """Validate the config a Flyte process reads against the catalogue: sections, keys, types, decoding semantics.
 
+The decoder is flytestdlib's ``config/viper`` ``defaultDecoderConfig``: mapstructure with ``WeaklyTypedInput``,
+``TagName: json``, ``ZeroFields: true`` and the hooks jsonUnmarshallerHook, StringToTimeDurationHookFunc,
+StringToSliceHookFunc(","), sliceToMapHook (a list of one-key maps becomes a map: how the charts keep key case)
+and stringToByteArray (``[]byte`` from standard base64).
+
 Rules (ids in findings):
 
 * ``runtime.yaml`` — a mounted config file that is not YAML or not a map: the process exits at start.
@@ -129,7 +134,7 @@ class _Walker:
 
     def struct(self, value: Any, fields: dict[str, Field], path: tuple[str, ...]) -> None:
         if isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
-            for item in value:  # weak decoding merges a list of maps into one map
+            for item in value:  # flytestdlib's sliceToMapHook merges a list of maps
                 self.struct(item, fields, path)
             return
         if value is None:
@@ -172,7 +177,7 @@ class _Walker:
         if value is None or is_placeholder(value):
             return
         if isinstance(value, list):
-            if all(isinstance(v, Mapping) for v in value):  # weak decoding: a list of maps merges into one map
+            if all(isinstance(v, Mapping) for v in value):  # sliceToMapHook: a list of maps merges into one map
                 merged: dict[str, Any] = {}
                 for item in value:
                     merged.update(item)

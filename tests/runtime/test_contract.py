@@ -113,9 +113,10 @@ def test_chart_remoteData_wins_over_reference_remotedata_because_viper_ignores_c
     assert _rules(_process("flyteadmin", {"remoteData": {"scheme": "local"}})) == []
 
 
-def test_chart_customData_list_wins_over_reference_map_because_weak_decoding_merges_a_list_of_maps() -> None:
+def test_chart_customData_list_wins_over_reference_map_because_sliceToMapHook_merges_a_list_of_maps() -> None:
     """Reference: ``customData (map[string]map[string]interfaces.DataSource)``; chart: a list of one-key maps.
-    mapstructure's WeaklyTypedInput merges a slice of maps into one map, so the chart's form is read."""
+    flytestdlib's sliceToMapHook merges a slice of maps into one map (the charts use it to keep key case), so the
+    chart's form is read."""
     data = {"cluster_resources": {"customData": [{"development": [{"projectQuotaCpu": {"value": "4"}}]}]}}
     assert _rules(_process("flyteadmin", data)) == []
 
