@@ -35,9 +35,29 @@ __all__ = ["contract_findings", "EXTRA_SECTIONS"]
 
 CHAPTER = "flyte-runtime-config"
 # Sections a process reads that the generated reference does not list, with where they are defined.
-EXTRA_SECTIONS: dict[str, dict[str, str]] = {
-    # flyte-binary's own switches (flyte/cmd/single/config.go): which servers ``flyte start`` runs.
-    "flyte-binary": {"flyte": "flyte/cmd/single/config.go (Config: admin, propeller, dataCatalog, ...)"},
+_BOOL: Field = {"kind": "bool"}
+EXTRA_SECTIONS: dict[str, dict[str, Field]] = {
+    # flyte-binary's own switches, from flyte/cmd/single/config.go (section "flyte"): which servers it runs.
+    "flyte-binary": {
+        "flyte": {
+            "kind": "struct",
+            "type": "single.Config",
+            "fields": {
+                "propeller": {"kind": "struct", "fields": {"disabled": _BOOL, "disableWebhook": _BOOL}},
+                "admin": {
+                    "kind": "struct",
+                    "fields": {
+                        "disabled": _BOOL,
+                        "disableScheduler": _BOOL,
+                        "disableClusterResourceManager": _BOOL,
+                        "seedProjects": {"kind": "list", "item": {"kind": "string"}},
+                        "seedProjectsWithDetails": {"kind": "list", "item": {"kind": "opaque"}},
+                    },
+                },
+                "dataCatalog": {"kind": "struct", "fields": {"disabled": _BOOL}},
+            },
+        }
+    },
 }
 # Keys Flyte reads that the generated reference leaves out (a plugin's sub-section it did not document), with the
 # Go source that registers them: checked like catalogue entries, so a typo inside is still caught.
@@ -322,11 +342,11 @@ def contract_findings(process: ProcessConfig) -> list[Finding]:
     sections = component_sections(process.component)
     extra = EXTRA_SECTIONS.get(process.component, {})
     for key, value in process.merged.items():
-        found = lookup(sections, str(key))
+        found = lookup(sections, str(key)) or lookup(extra, str(key))
         if found is None:
-            if str(key) in extra or walker.drift((str(key),)):
+            if walker.drift((str(key),)):
                 continue
-            close = nearest(str(key), list(sections))
+            close = nearest(str(key), [*sections, *extra])
             hint = f" (did you mean {close!r}?)" if close else ""
             walker.add(
                 Severity.ERROR,

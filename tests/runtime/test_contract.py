@@ -143,3 +143,11 @@ def test_a_config_file_that_is_not_yaml_stops_the_process() -> None:
     listed = _load("ConfigMap c/000.yaml", "- a\n- b\n")
     process = ProcessConfig("v.yaml", "c", "flyte", "Deployment a", "a", "flyteadmin", [broken, listed], {})
     assert [f.rule for f in contract_findings(process)] == ["runtime.yaml", "runtime.yaml"]
+
+
+def test_flyte_binary_switches_are_checked_too() -> None:
+    """flyte-binary's own ``flyte`` section (flyte/cmd/single/config.go) is not in the generated reference."""
+    ok = {"flyte": {"admin": {"disabled": False, "seedProjects": ["flytesnacks"]}, "dataCatalog": {"disabled": False}}}
+    assert _rules(_process("flyte-binary", ok)) == []
+    typo = {"flyte": {"propeller": {"disableWebHook": True, "disabledd": True}}}
+    assert _rules(_process("flyte-binary", typo)) == [("runtime.unknown-key", "flyte.propeller.disabledd")]
