@@ -37,6 +37,11 @@ class S3Store:
     """S3 (``compatible=False``, reached by IRSA or keys) or an S3-compatible endpoint (always keys)."""
 
     scheme = "s3"
+    key_variables = (
+        ("access_key", "AWS_ACCESS_KEY_ID", "FLYTE_AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY", "FLYTE_AWS_SECRET_ACCESS_KEY"),
+    )
+    """The AWS SDK (Flyte's stow and boto) reads AWS_*; flytekit's S3 data layer reads FLYTE_AWS_*."""
 
     def __init__(self, provider: StorageProvider, label: str, compatible: bool) -> None:
         self.provider = provider

@@ -62,6 +62,7 @@ class AzureBlobStore:
     takes_endpoint = False
     takes_region = False
     keys_ignored = None
+    key_variables: tuple[tuple[str, str, str], ...] = ()
 
     def check_by_hand(self, buckets: list[str], account: str | None) -> tuple[str, str]:
         commands = "; ".join(
@@ -198,6 +199,7 @@ class AzureCloud(BaseCloud):
         "Azure Database for PostgreSQL",
         fixed_ports=((5432, 6432), "Azure Database for PostgreSQL listens on 5432 (6432: PgBouncer)"),
     )
+    internal_lb_annotations = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 
     @property
     def presets(self) -> tuple[Preset, ...]:

@@ -194,6 +194,12 @@ class ObjectStore(Protocol):
 
     def task_pod_env(self, spec: DeploymentSpec, inline: bool) -> list[dict[str, str]]: ...
 
+    @property
+    def key_variables(self) -> tuple[tuple[str, str, str], ...]:
+        """Per access key of a store that takes keys from a Secret: (``spec.storage`` attribute, variable the Flyte
+        backend's SDK reads, variable flytekit reads in a task pod). Empty when keys cannot reach pods as variables."""
+        ...
+
     def recognises(self, facts: StoreFacts) -> bool:
         """True when a values file's storage facts are this store's."""
         ...
@@ -268,6 +274,12 @@ class Cloud(Protocol):
         """Annotations flyte-core's gRPC Services need for the cloud's load balancer."""
         ...
 
+    @property
+    def internal_lb_annotations(self) -> Mapping[str, str]:
+        """Annotations that make a ``LoadBalancer`` Service internal (reachable from the cloud's private network
+        only): data planes reach the control plane's DataCatalog that way."""
+        ...
+
     default_sslmode: SslMode
 
     @property
@@ -324,6 +336,7 @@ class BaseCloud:
     admin_role_name_key: str | None = None
     propeller_critical_priority: bool = True
     grpc_service_annotations: Mapping[str, str] = {}
+    internal_lb_annotations: Mapping[str, str] = {}
     default_sslmode: SslMode = SslMode.REQUIRE
 
     @property

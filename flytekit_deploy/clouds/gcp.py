@@ -72,6 +72,7 @@ class GcsStore:
     s3_api = False
     takes_endpoint = False
     takes_region = False
+    key_variables: tuple[tuple[str, str, str], ...] = ()
     keys_ignored = (
         "Flyte's GCS storage reads Application Default Credentials; the charts have no setting for keys, so "
         "the Secret would be ignored and access denied",
@@ -215,6 +216,7 @@ class GcpCloud(BaseCloud):
     """GKE admits system-cluster-critical pods only in kube-system."""
     grpc_service_annotations = {"cloud.google.com/app-protocols": json.dumps({"grpc": "HTTP2"}, separators=(",", ":"))}
     """GCP load balancers speak HTTP/2 to the gRPC port only when the Service says so."""
+    internal_lb_annotations = {"networking.gke.io/load-balancer-type": "Internal"}
     default_sslmode = SslMode.DISABLE
 
     @property
