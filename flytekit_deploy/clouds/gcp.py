@@ -31,7 +31,7 @@ from ._presets import (
     starter,
     with_changes,
 )
-from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
+from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
 
 __all__ = ["CLOUD", "GcpCloud", "GcsStore", "DEFAULTS", "stackdriver_template"]
 
@@ -73,6 +73,14 @@ class GcsStore:
     takes_endpoint = False
     takes_region = False
     key_variables: tuple[tuple[str, str, str], ...] = ()
+    task_access = TaskAccess(
+        schemes=("gs",),
+        config_kinds=("gcs", "google"),
+        emulator="gcs-emulator",
+        key_env=("GOOGLE_APPLICATION_CREDENTIALS",),
+        anonymous_fallback=True,
+        credentials_fix="Workload Identity: annotate the project service account with iam.gke.io/gcp-service-account",
+    )
     keys_ignored = (
         "Flyte's GCS storage reads Application Default Credentials; the charts have no setting for keys, so "
         "the Secret would be ignored and access denied",

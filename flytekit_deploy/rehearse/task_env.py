@@ -15,27 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..clouds import CloudIdentity, TaskAccess, scheme_of_config, task_access_for
 from .flyte_config import component_configs, fill_placeholders, find
 
 if TYPE_CHECKING:
     from ..checks.plan_render import PlanRender
 
-__all__ = ["TaskPod", "task_pods", "Identity", "DEFAULT_METADATA_PREFIX"]
+__all__ = ["TaskPod", "task_pods", "DEFAULT_METADATA_PREFIX"]
 
 # propeller's default for `propeller.metadata-prefix` (flytepropeller config reference, v1.16.8)
 DEFAULT_METADATA_PREFIX = "metadata/propeller"
-
-# storage config (`storage.type`, or `storage.stow.kind` for type stow) -> the URL scheme Flyte writes
-_SCHEMES = {"s3": "s3", "minio": "s3", "google": "gs", "gcs": "gs", "azure": "abfs"}
-
-
-class Identity:
-    """Service-account annotations/labels through which a cloud hands a pod its credentials."""
-
-    AWS_IRSA = "eks.amazonaws.com/role-arn"
-    GCP_WORKLOAD_IDENTITY = "iam.gke.io/gcp-service-account"
-    AZURE_WORKLOAD_IDENTITY = "azure.workload.identity/client-id"
-    AZURE_USE_LABEL = "azure.workload.identity/use"
 
 
 @dataclass(frozen=True)
@@ -55,6 +44,23 @@ class TaskPod:
         prefix = self.raw_output_prefix or self.metadata_prefix
         return prefix.split("://", 1)[0] if prefix and "://" in prefix else None
 
+    @property
+    def access(self) -> TaskAccess | None:
+        """What flytekit needs for the pod's store (from the cloud modules); None for a scheme no store uses."""
+        found = task_access_for(self.scheme) if self.scheme else None
+        return found[0] if found else None
+
+    @property
+    def identity(self) -> CloudIdentity | None:
+        """The cloud identity that hands this pod credentials for its store: the annotation on the project service
+        account and the labels the identity's webhook looks for on the pod; None without one."""
+        found = task_access_for(self.scheme) if self.scheme else None
+        for identity in found[1] if found else ():
+            labelled = all(self.labels.get(k) == v for k, v in identity.pod_labels.items())
+            if identity.annotation in self.identities and labelled:
+                return identity
+        return None
+
 
 def _as_map(value: Any) -> dict[str, str]:
     """Flyte decodes ``default-env-vars``/``default-labels`` weakly: a map, or a list of one-entry maps merged."""
@@ -71,7 +77,7 @@ def _storage_scheme(storage: Mapping[str, Any]) -> str | None:
     kind = str(storage.get("type") or "")
     if kind == "stow":
         kind = str(find(storage, "stow.kind") or "")
-    return _SCHEMES.get(kind)
+    return scheme_of_config(kind)
 
 
 def _identities(render: PlanRender) -> frozenset[str]:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..checks.findings import Finding, Severity
+from ..clouds import CloudIdentity, TaskAccess, task_access_for
 from .configs import WORKLOAD_KINDS, ProcessConfig, pod_specs
 from .values import is_placeholder
 
@@ -450,29 +451,30 @@ class _Wiring:
             env = _env(_dig(process.merged, "plugins", "k8s", "default-env-vars"))
             env |= _env(_dig(process.merged, "plugins", "k8s", "default-env-vars-from-env"))
             path = f"{process.filename}: {process.source_of(('plugins', 'k8s'))}: plugins.k8s.default-env-vars"
-            if scheme in ("abfs", "abfss") and not env & {
-                "AZURE_STORAGE_ACCOUNT_NAME",
-                "FLYTE_AZURE_STORAGE_ACCOUNT_NAME",
-            }:
+            found = task_access_for(scheme) if scheme else None
+            if found is None:
+                continue
+            access, identities = found
+            if access.required_env and not env & set(access.required_env):
                 self.add(
                     Severity.ERROR,
                     path,
                     "wiring.task-storage",
-                    f"raw data is {prefix} but task pods get no AZURE_STORAGE_ACCOUNT_NAME: flytekit fails "
-                    "every task ('Must provide ... account_name')",
-                    "add AZURE_STORAGE_ACCOUNT_NAME: <storage account> to plugins.k8s.default-env-vars",
+                    f"raw data is {prefix} but task pods get no {access.required_env[0]}: {access.required_why}",
+                    f"add {access.required_env[0]}: <...> to plugins.k8s.default-env-vars",
                 )
-            self.task_credentials(process, prefix, scheme, env, path)
+            self.task_credentials(process, prefix, access, identities, env, path)
             self.env_from_env(process)
             endpoint = _storage_endpoint(process.merged)
-            if scheme == "s3" and endpoint and "amazonaws.com" not in endpoint and "FLYTE_AWS_ENDPOINT" not in env:
+            own = access.own_endpoint_host
+            if access.endpoint_env and endpoint and own and own not in endpoint and access.endpoint_env not in env:
                 self.add(
                     Severity.ERROR,
                     path,
                     "wiring.task-storage",
-                    f"raw data is {prefix} on an S3-compatible store at {endpoint}, but task pods get no "
-                    "FLYTE_AWS_ENDPOINT: flytekit would try AWS S3",
-                    f"add FLYTE_AWS_ENDPOINT: {endpoint} to plugins.k8s.default-env-vars",
+                    f"raw data is {prefix} on a compatible store at {endpoint}, but task pods get no "
+                    f"{access.endpoint_env}: flytekit would try the cloud's own endpoint ({own})",
+                    f"add {access.endpoint_env}: {endpoint} to plugins.k8s.default-env-vars",
                 )
 
     def templates(self) -> str:
@@ -485,35 +487,30 @@ class _Wiring:
             for v in (body.get("data") or {}).values()
         )
 
-    def task_credentials(self, process: ProcessConfig, prefix: str, scheme: str, env: set[str], path: str) -> None:
-        """Task pods need credentials for the store: keys in their env, or a workload identity on the service
-        account the namespace templates create."""
+    def task_credentials(
+        self,
+        process: ProcessConfig,
+        prefix: str,
+        access: TaskAccess,
+        identities: tuple[CloudIdentity, ...],
+        env: set[str],
+        path: str,
+    ) -> None:
+        """Task pods need credentials for the store: keys in their env, or a cloud identity (the annotation on the
+        service account the namespace templates create, and the pod labels its webhook wants)."""
         templates = self.templates()
         labels = _env(_dig(process.merged, "plugins", "k8s", "default-labels"))
-        if scheme == "s3":
-            ok = (
-                bool(env & {"FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"})
-                or "eks.amazonaws.com/role-arn" in templates
-            )
-            need = "FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, or an IRSA role on the namespace's service account"
-        elif scheme == "gs":
-            ok = "GOOGLE_APPLICATION_CREDENTIALS" in env or "iam.gke.io/gcp-service-account" in templates
-            need = "Workload Identity on the namespace's service account (iam.gke.io/gcp-service-account)"
-        elif scheme in ("abfs", "abfss"):
-            keys = {"AZURE_STORAGE_ACCOUNT_KEY", "FLYTE_AZURE_STORAGE_ACCOUNT_KEY", "AZURE_CLIENT_SECRET"}
-            identity = "azure.workload.identity/client-id" in templates and "azure.workload.identity/use" in labels
-            ok = bool(env & keys) or identity
-            need = "Azure workload identity (client-id annotation and the azure.workload.identity/use label), or a key"
-        else:
-            return
-        if not ok:
+        identified = any(
+            identity.annotation in templates and set(identity.pod_labels) <= labels for identity in identities
+        )
+        if not (env & set(access.key_env) or identified):
             self.add(
                 Severity.ERROR,
                 path,
                 "wiring.task-credentials",
                 f"raw data is {prefix}, but task pods get no credentials for it: flytekit cannot read inputs or "
                 "write outputs",
-                f"give task pods {need}",
+                f"give task pods {access.credentials_fix}",
             )
 
     def env_from_env(self, process: ProcessConfig) -> None:

@@ -13,7 +13,8 @@ from flytekit_deploy.rehearse.database import db_logins
 from flytekit_deploy.rehearse.endpoints import Endpoints
 from flytekit_deploy.rehearse.flyte_config import fill_placeholders, placeholder_value
 from flytekit_deploy.rehearse.storage import cloud_env
-from flytekit_deploy.rehearse.task_env import Identity, task_pods
+from flytekit_deploy.clouds import gcp
+from flytekit_deploy.rehearse.task_env import task_pods
 
 ENDPOINTS = Endpoints(s3="http://127.0.0.1:1", azurite_blob="http://127.0.0.1:2", gcs="http://127.0.0.1:3",
                       gce_metadata="127.0.0.1:4", closed_port=5)  # fmt: skip
@@ -47,7 +48,7 @@ def test_task_pods_of_each_propeller(preset_renders: dict[str, Any]) -> None:
     pods = task_pods(preset_renders["gke-multicluster"][1])
     assert sorted(p.filename for p in pods) == ["values-flyte-core-dataplane-1.yaml", "values-flyte-core-gpu-1.yaml"]
     assert all(p.metadata_prefix == "gs://metadatabucketname/metadata/propeller" for p in pods)
-    assert all(Identity.GCP_WORKLOAD_IDENTITY in p.identities for p in pods)
+    assert all(p.identity is gcp.CLOUD.identity for p in pods)
 
 
 def test_default_env_vars_list_and_map_forms(preset_renders: dict[str, Any]) -> None:

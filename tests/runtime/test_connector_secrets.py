@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flytekit_deploy.charts import connector
+from flytekit_deploy.charts.flyteconnector import emitter as connector
 from flytekit_deploy.presets import get_preset
 
 
