@@ -25,30 +25,16 @@ ALLOWED: list[Allowed] = [
     allow("connectorSecret", {}, ABSENT, NO_SECRET_DATA),
     allow("connectorSecret.secretData.data.username", ABSENT, "User", NO_SECRET_DATA),
     allow(
-        "additionalVolumes",
+        "podEnv",
         [
             {
-                "name": "connector-secrets",
-                "projected": {
-                    "sources": [
-                        {
-                            "secret": {
-                                "name": "flyte-connector-secrets",
-                                "items": [{"key": "databricks-token", "path": "flyte_databricks_access_token"}],
-                            }
-                        }
-                    ]
-                },
+                "name": "_FSEC_FLYTE_DATABRICKS_ACCESS_TOKEN",
+                "valueFrom": {"secretKeyRef": {"name": "flyte-connector-secrets", "key": "databricks-token"}},
             }
         ],
-        [],
-        "the connector credentials from existing Secrets",
-    ),
-    allow(
-        "additionalVolumeMounts",
-        [{"name": "connector-secrets", "mountPath": "/etc/secrets", "readOnly": True}],
-        [],
-        "mounted at /etc/secrets, where flytekit's connectors read them",
+        {},
+        "the connector credentials from existing Secrets, as the _FSEC_<KEY> variables flytekit's SecretsManager "
+        "reads (a second volume at /etc/secrets, where the chart mounts its own Secret, does not render)",
     ),
     allow("serviceAccount.annotations", ABSENT, {}, "IRSA: the connector calls AWS as the backend role"),
     allow(
