@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from flytekit_deploy.clouds import gcp
 from flytekit_deploy.rehearse.clients import AdminSide, Route, admin_side, client_findings
 from flytekit_deploy.rehearse.connector import connector_targets, go_duration
 from flytekit_deploy.rehearse.database import db_logins
 from flytekit_deploy.rehearse.endpoints import Endpoints
 from flytekit_deploy.rehearse.flyte_config import fill_placeholders, placeholder_value
 from flytekit_deploy.rehearse.storage import cloud_env
-from flytekit_deploy.clouds import gcp
 from flytekit_deploy.rehearse.task_env import task_pods
 
 ENDPOINTS = Endpoints(s3="http://127.0.0.1:1", azurite_blob="http://127.0.0.1:2", gcs="http://127.0.0.1:3",
