@@ -100,6 +100,11 @@ def _moto_s3(pod: TaskPod, endpoints: Endpoints) -> Added:
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             why[name] = f"credential: the pod identity webhook's web-identity token for the role ({pod.identity.name})"
         why["AWS_DEFAULT_REGION"] = "the pod identity webhook sets it with the role (value: storage region)"
+    stand_ins = {"FLYTE_AWS_ACCESS_KEY_ID": S3_ACCESS_KEY, "FLYTE_AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY}
+    for name, source in pod.env_from_env.items():
+        if name in stand_ins and name not in pod.env:  # the value is the operator's: the plan names only its source
+            env[name] = stand_ins[name]
+            why[name] = f"credential: the operator's Secret, copied by propeller from its variable {source}"
     return env, why, None
 
 

@@ -1,7 +1,7 @@
 """What a task pod of a plan gets to reach storage: its environment, prefixes and cloud identity.
 
 Propeller builds every task pod from its k8s plugin config (the PodTemplate named by
-``default-pod-template-name``, ``default-env-from-configmaps``, ``default-env-vars``, ``default-labels``), passes the raw-output prefix (``propeller.rawoutput-prefix``) and writes outputs under the
+``default-pod-template-name``, ``default-env-from-configmaps``, ``default-env-vars``, ``default-env-vars-from-env``, ``default-labels``), passes the raw-output prefix (``propeller.rawoutput-prefix``) and writes outputs under the
 metadata prefix (``<scheme>://<storage.container>/<propeller.metadata-prefix>``). The pod's cloud identity comes
 from the service account the cluster-resource templates create in each project namespace (IRSA, GKE Workload
 Identity, Azure Workload Identity). All of it is read from the rendered objects of the plan.
@@ -38,6 +38,9 @@ class TaskPod:
     metadata_prefix: str | None
     storage: dict[str, Any]
     identities: frozenset[str] = field(default_factory=frozenset)
+    env_from_env: dict[str, str] = field(default_factory=dict)
+    """``default-env-vars-from-env``: task pod variable -> propeller's variable it is copied from (values the
+    operator's Secrets give propeller, unknown to the plan)."""
 
     @property
     def scheme(self) -> str | None:
@@ -147,6 +150,7 @@ def task_pods(render: PlanRender) -> list[TaskPod]:
                     }
                 ),
                 labels=_as_map(k8s.get("default-labels")),
+                env_from_env=_as_map(k8s.get("default-env-vars-from-env")),
                 raw_output_prefix=str(raw) if raw else None,
                 metadata_prefix=metadata,
                 storage=dict(storage or {}),
