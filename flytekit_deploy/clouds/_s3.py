@@ -7,9 +7,22 @@ from typing import Any
 
 from ..spec import DeploymentSpec, StorageCredentials, StorageProvider
 from ..values_read import placeholder_or
-from .base import BinaryStorage, StoreFacts, ValuesReader
+from .base import BinaryStorage, StoreFacts, TaskAccess, ValuesReader
 
-__all__ = ["S3Store", "s3_region", "env_secret_refs"]
+__all__ = ["S3Store", "s3_region", "env_secret_refs", "S3_TASK_ACCESS"]
+
+S3_TASK_ACCESS = TaskAccess(
+    schemes=("s3",),
+    config_kinds=("s3", "minio"),
+    emulator="moto-s3",
+    endpoint_env="FLYTE_AWS_ENDPOINT",
+    own_endpoint_host="amazonaws.com",
+    key_env=("FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+    credentials_fix="an IAM role (IRSA annotation on the project service account) or "
+    "FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY from a Secret",
+)
+"""flytekit's S3 data layer (s3fs): keys from FLYTE_AWS_* (or the AWS SDK chain), FLYTE_AWS_ENDPOINT for a store
+that is not AWS S3."""
 
 _ACCESS_KEY = {"name": "flyte-storage", "key": "access-key-id"}
 _SECRET_KEY = {"name": "flyte-storage", "key": "secret-access-key"}
@@ -37,6 +50,12 @@ class S3Store:
     """S3 (``compatible=False``, reached by IRSA or keys) or an S3-compatible endpoint (always keys)."""
 
     scheme = "s3"
+    task_access = S3_TASK_ACCESS
+    key_variables = (
+        ("access_key", "AWS_ACCESS_KEY_ID", "FLYTE_AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY", "FLYTE_AWS_SECRET_ACCESS_KEY"),
+    )
+    """The AWS SDK (Flyte's stow and boto) reads AWS_*; flytekit's S3 data layer reads FLYTE_AWS_*."""
 
     def __init__(self, provider: StorageProvider, label: str, compatible: bool) -> None:
         self.provider = provider

@@ -206,6 +206,12 @@ class AwsCloud(BaseCloud):
     database = ManagedDatabase(DatabaseFlavour.RDS, "Amazon RDS", "RDS PostgreSQL")
     ingress_controllers = (IngressController.ALB, IngressController.NGINX)
     admin_role_name_key = ROLE_NAME_KEY
+    internal_lb_annotations = {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+    }
+    """AWS Load Balancer Controller: an internal NLB straight to the pods."""
 
     @property
     def presets(self) -> tuple[Preset, ...]:

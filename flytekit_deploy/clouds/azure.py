@@ -31,7 +31,7 @@ from ._presets import (
     starter,
     with_changes,
 )
-from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
+from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
 
 __all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL", "azure_template", "storage_account"]
 
@@ -62,6 +62,17 @@ class AzureBlobStore:
     takes_endpoint = False
     takes_region = False
     keys_ignored = None
+    task_access = TaskAccess(
+        schemes=("abfs", "abfss"),
+        config_kinds=("azure",),
+        emulator="azurite",
+        required_env=("AZURE_STORAGE_ACCOUNT_NAME", "FLYTE_AZURE_STORAGE_ACCOUNT_NAME"),
+        required_why="flytekit fails every task ('Must provide ... account_name')",
+        key_env=("AZURE_STORAGE_ACCOUNT_KEY", "FLYTE_AZURE_STORAGE_ACCOUNT_KEY", "AZURE_CLIENT_SECRET"),
+        credentials_fix="Azure workload identity (client-id annotation and the azure.workload.identity/use label), "
+        "or a key",
+    )
+    key_variables: tuple[tuple[str, str, str], ...] = ()
 
     def check_by_hand(self, buckets: list[str], account: str | None) -> tuple[str, str]:
         commands = "; ".join(
@@ -198,6 +209,7 @@ class AzureCloud(BaseCloud):
         "Azure Database for PostgreSQL",
         fixed_ports=((5432, 6432), "Azure Database for PostgreSQL listens on 5432 (6432: PgBouncer)"),
     )
+    internal_lb_annotations = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 
     @property
     def presets(self) -> tuple[Preset, ...]:

@@ -32,6 +32,7 @@ __all__ = [
     "ObjectStore",
     "BinaryStorage",
     "StoreFacts",
+    "TaskAccess",
     "ValuesReader",
     "Prerequisite",
     "named",
@@ -125,6 +126,32 @@ class StoreFacts:
 
 
 @dataclass(frozen=True)
+class TaskAccess:
+    """What flytekit inside a task pod needs to reach a store, by the URL scheme it reads: read by the runtime
+    wiring rules (``wiring.task-storage``, ``wiring.task-credentials``) and the storage rehearsal."""
+
+    schemes: tuple[str, ...]
+    """URL schemes flytekit reads the store by (``abfs``, ``abfss``)."""
+    config_kinds: tuple[str, ...]
+    """Flyte storage config ``type`` (or ``stow.kind``) values that name the store."""
+    emulator: str
+    """The loopback stand-in the rehearsal runs for it (``moto-s3``, ``gcs-emulator``, ``azurite``)."""
+    required_env: tuple[str, ...] = ()
+    """Variables of which a task pod needs one whatever its credentials (Azure's account name), else flytekit fails."""
+    required_why: str = ""
+    endpoint_env: str | None = None
+    """Variable that points flytekit at a store away from the cloud's own endpoint (S3-compatible stores)."""
+    own_endpoint_host: str | None = None
+    """Host suffix of the cloud's own endpoint: an endpoint elsewhere needs ``endpoint_env``."""
+    key_env: tuple[str, ...] = ()
+    """Variables that hand flytekit keys (then no cloud identity is needed)."""
+    anonymous_fallback: bool = False
+    """Without credentials flytekit's client for the store falls back to anonymous access instead of failing."""
+    credentials_fix: str = ""
+    """What to give task pods that have no credentials for the store."""
+
+
+@dataclass(frozen=True)
 class Prerequisite:
     """Something that must exist in the cloud before the charts install (filled by the infrastructure work)."""
 
@@ -193,6 +220,17 @@ class ObjectStore(Protocol):
     def core_remote_data(self) -> Values | None: ...
 
     def task_pod_env(self, spec: DeploymentSpec, inline: bool) -> list[dict[str, str]]: ...
+
+    @property
+    def task_access(self) -> TaskAccess:
+        """What flytekit in a task pod needs to reach this store (checked on the render, rehearsed on loopback)."""
+        ...
+
+    @property
+    def key_variables(self) -> tuple[tuple[str, str, str], ...]:
+        """Per access key of a store that takes keys from a Secret: (``spec.storage`` attribute, variable the Flyte
+        backend's SDK reads, variable flytekit reads in a task pod). Empty when keys cannot reach pods as variables."""
+        ...
 
     def recognises(self, facts: StoreFacts) -> bool:
         """True when a values file's storage facts are this store's."""
@@ -268,6 +306,12 @@ class Cloud(Protocol):
         """Annotations flyte-core's gRPC Services need for the cloud's load balancer."""
         ...
 
+    @property
+    def internal_lb_annotations(self) -> Mapping[str, str]:
+        """Annotations that make a ``LoadBalancer`` Service internal (reachable from the cloud's private network
+        only): data planes reach the control plane's DataCatalog that way."""
+        ...
+
     default_sslmode: SslMode
 
     @property
@@ -324,6 +368,7 @@ class BaseCloud:
     admin_role_name_key: str | None = None
     propeller_critical_priority: bool = True
     grpc_service_annotations: Mapping[str, str] = {}
+    internal_lb_annotations: Mapping[str, str] = {}
     default_sslmode: SslMode = SslMode.REQUIRE
 
     @property

@@ -31,7 +31,7 @@ from ._presets import (
     starter,
     with_changes,
 )
-from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
+from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
 
 __all__ = ["CLOUD", "GcpCloud", "GcsStore", "DEFAULTS", "stackdriver_template"]
 
@@ -72,6 +72,15 @@ class GcsStore:
     s3_api = False
     takes_endpoint = False
     takes_region = False
+    key_variables: tuple[tuple[str, str, str], ...] = ()
+    task_access = TaskAccess(
+        schemes=("gs",),
+        config_kinds=("gcs", "google"),
+        emulator="gcs-emulator",
+        key_env=("GOOGLE_APPLICATION_CREDENTIALS",),
+        anonymous_fallback=True,
+        credentials_fix="Workload Identity: annotate the project service account with iam.gke.io/gcp-service-account",
+    )
     keys_ignored = (
         "Flyte's GCS storage reads Application Default Credentials; the charts have no setting for keys, so "
         "the Secret would be ignored and access denied",
@@ -215,6 +224,7 @@ class GcpCloud(BaseCloud):
     """GKE admits system-cluster-critical pods only in kube-system."""
     grpc_service_annotations = {"cloud.google.com/app-protocols": json.dumps({"grpc": "HTTP2"}, separators=(",", ":"))}
     """GCP load balancers speak HTTP/2 to the gRPC port only when the Service says so."""
+    internal_lb_annotations = {"networking.gke.io/load-balancer-type": "Internal"}
     default_sslmode = SslMode.DISABLE
 
     @property

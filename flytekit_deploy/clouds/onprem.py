@@ -49,11 +49,16 @@ DEFAULTS = CloudDefaults(
 
 
 def onprem_starter() -> DeploymentSpec:
-    # a first install on-prem: plain HTTP behind the ingress, TLS left to the person
+    # a first install on-prem behind ingress-nginx. TLS from a Secret the person creates: ingress-nginx speaks
+    # HTTP/2 (so gRPC: pyflyte, flytectl) only over TLS, so a plain-HTTP ingress would serve the console only.
     return starter(
         DEFAULTS,
         database=DEFAULTS.database(SslMode.PREFER),
-        ingress=Ingress(controller=IngressController.NGINX, host="<FLYTE_HOST>"),
+        ingress=Ingress(
+            controller=IngressController.NGINX,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls"),
+        ),
     )
 
 

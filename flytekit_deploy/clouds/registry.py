@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from ..spec import DeploymentSpec, Environment, IdentityMode, StorageProvider
 from . import aws, azure, gcp, local, onprem
-from .base import Cloud, CloudIdentity, ObjectStore, StoreFacts
+from .base import Cloud, CloudIdentity, ObjectStore, StoreFacts, TaskAccess
 
 __all__ = [
     "CLOUDS",
@@ -25,6 +25,8 @@ __all__ = [
     "identities",
     "recognise",
     "registered",
+    "task_access_for",
+    "scheme_of_config",
 ]
 
 CLOUDS: dict[Environment, Cloud] = {
@@ -73,6 +75,25 @@ def identities() -> list[CloudIdentity]:
 def identity_of(spec: DeploymentSpec) -> CloudIdentity | None:
     """The cloud identity pods take, or None with plain RBAC."""
     return next((i for i in identities() if i.mode is spec.identity_mode), None)
+
+
+def task_access_for(scheme: str) -> tuple[TaskAccess, tuple[CloudIdentity, ...]] | None:
+    """What a task pod needs for a store read by ``scheme`` (``s3``, ``abfss``...), and the cloud identities that can
+    hand it credentials (those of the clouds whose store it is); None for a scheme no cloud's store uses."""
+    scheme = scheme.lower()
+    found = [c for c in CLOUDS.values() if c.object_store is not None and scheme in c.object_store.task_access.schemes]
+    if not found:
+        return None
+    access = found[0].object_store.task_access  # type: ignore[union-attr]  # filtered above
+    return access, tuple(c.identity for c in found if c.identity is not None)
+
+
+def scheme_of_config(kind: str) -> str | None:
+    """The URL scheme Flyte writes for a storage config ``type`` (or ``stow.kind``), e.g. ``minio`` -> ``s3``."""
+    for store in stores().values():
+        if kind in store.task_access.config_kinds:
+            return store.task_access.schemes[0]
+    return None
 
 
 def recognise(facts: StoreFacts) -> Cloud:

@@ -79,6 +79,9 @@ def test_secrets_never_inline_outside_the_sandbox(name: str) -> None:
     out = release(spec)
     for path, value in leaves(out.values).items():
         last = path.rsplit(".", 1)[-1].lower()
+        if ".default-env-vars-from-env." in path:  # names a variable of propeller's env, not a secret value
+            assert value in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), f"{path} holds {value!r}"
+            continue
         if any(word in last for word in SECRET_WORDS) and not last.endswith(("ref", "path", "secretname")):
             assert value in ("", None, [], {}), f"{path} holds {value!r}"
     for secret in out.secrets:

@@ -23,7 +23,7 @@ if [ ${#clusters_without_context[@]} -gt 0 ]; then
   echo "  set clusters.kube_context and clusters.data_planes[].kube_context in the spec" >&2
   exit 1
 fi
-secret_variables=(FLYTE_STORAGE_CONFIG_STORAGE_YAML DB_PASS_PASS_TXT FLYTE_SECRET_AUTH_OIDC_CLIENT_SECRET FLYTE_SECRET_AUTH_CLIENT_SECRET)
+secret_variables=(FLYTE_STORAGE_CONFIG_STORAGE_YAML FLYTE_STORAGE_ACCESS_KEY_ID FLYTE_STORAGE_SECRET_ACCESS_KEY DB_PASS_PASS_TXT FLYTE_SECRET_AUTH_OIDC_CLIENT_SECRET FLYTE_SECRET_AUTH_CLIENT_SECRET)
 missing=()
 for variable in "${secret_variables[@]}"; do
   if [ -z "${!variable:-}" ]; then missing+=("$variable"); fi
@@ -48,6 +48,12 @@ helm upgrade --install ingress-nginx ingress-nginx/ingress-nginx -n ingress-ngin
 # Create Secret flyte-storage-config
 kubectl -n flyte create secret generic flyte-storage-config \
     --from-file=storage.yaml=<(printf '%s' "${FLYTE_STORAGE_CONFIG_STORAGE_YAML}") \
+    --dry-run=client -o yaml | kubectl apply -f -
+
+# Create Secret flyte-storage
+kubectl -n flyte create secret generic flyte-storage \
+    --from-file=access-key-id=<(printf '%s' "${FLYTE_STORAGE_ACCESS_KEY_ID}") \
+    --from-file=secret-access-key=<(printf '%s' "${FLYTE_STORAGE_SECRET_ACCESS_KEY}") \
     --dry-run=client -o yaml | kubectl apply -f -
 
 # Create Secret db-pass

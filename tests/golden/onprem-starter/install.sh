@@ -56,6 +56,9 @@ kubectl -n flyte create secret generic flyte-storage \
     --from-file=secret-access-key=<(printf '%s' "${FLYTE_STORAGE_SECRET_ACCESS_KEY}") \
     --dry-run=client -o yaml | kubectl apply -f -
 
+# Create Secret flyte-tls
+kubectl -n flyte create secret tls flyte-tls --cert=./flyte-tls.crt --key=./flyte-tls.key --dry-run=client -o yaml | kubectl apply -f -
+
 # Add the flyteorg chart repository
 helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm repo update flyteorg
 
