@@ -7,6 +7,7 @@ from importlib import import_module
 
 from ..spec import ChartName, DeploymentSpec
 from .base import CHART_REPO_NAME, CHART_REPOSITORY, ReleaseValues, SecretSpec
+from .gateway_api import apply_gateway_values
 
 __all__ = ["emit_releases", "ReleaseValues", "SecretSpec", "CHART_REPOSITORY", "CHART_REPO_NAME"]
 
@@ -26,4 +27,5 @@ def emit_releases(spec: DeploymentSpec) -> list[ReleaseValues]:
     """Every Helm release the spec needs: the main chart's (one per cluster) and the connector's, in install order."""
     releases = list(_emitter(_MAIN_EMITTER[spec.chart_name])(spec))
     releases += _emitter("connector")(spec)
+    apply_gateway_values(spec, releases)
     return releases
