@@ -104,7 +104,7 @@ def build_plan(spec: DeploymentSpec) -> Plan:
         for marker, paths in find_placeholders(release.values).items():
             placeholders.setdefault(marker, []).extend(f"{release.filename}: {p}" for p in paths)
     if gateway is not None:
-        for index, obj in enumerate(gateway.manifests):
+        for obj in gateway.manifests:
             for marker, paths in find_placeholders(obj).items():
                 where = f"{MANIFEST_FILE}: {obj['kind']} {obj['metadata']['name']}"
                 placeholders.setdefault(marker, []).extend(f"{where} {p}" for p in paths)
