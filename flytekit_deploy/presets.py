@@ -30,6 +30,7 @@ from .spec import (
     IdentityProvider,
     Ingress,
     IngressController,
+    IngressKind,
     LogProvider,
     Logs,
     Observability,
@@ -108,9 +109,10 @@ def _placeholder_buckets(provider: StorageProvider, noun: str = "BUCKET", **extr
     )
 
 
-def _cert_manager_ingress() -> Ingress:
+def _cert_manager_gateway() -> Ingress:
+    """Gateway API with the environment's recommended controller (gRPC by design), TLS from cert-manager."""
     return Ingress(
-        controller=IngressController.NGINX,
+        kind=IngressKind.GATEWAY_API,
         host="<FLYTE_HOST>",
         tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
     )
@@ -140,7 +142,7 @@ GCP = _Cloud(
     database_host="<CLOUD_SQL_IP>",
     sslmode=SslMode.DISABLE,
     identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
-    ingress=_cert_manager_ingress(),
+    ingress=_cert_manager_gateway(),
     logs=LogProvider.STACKDRIVER,
     idp=IdentityProvider.GOOGLE,
     issuer="https://accounts.google.com",
@@ -152,7 +154,7 @@ AZURE = _Cloud(
     database_host="<AZURE_POSTGRES_HOST>",
     sslmode=SslMode.REQUIRE,
     identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
-    ingress=_cert_manager_ingress(),
+    ingress=_cert_manager_gateway(),
     logs=LogProvider.AZURE,
     idp=IdentityProvider.ENTRA_ID,
     issuer="<ENTRA_ID_ISSUER_URL>",
@@ -170,7 +172,7 @@ ONPREM = _Cloud(
     database_host="<POSTGRES_HOST>",
     sslmode=SslMode.REQUIRE,
     ingress=Ingress(
-        controller=IngressController.NGINX, host="<FLYTE_HOST>", tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls")
+        kind=IngressKind.GATEWAY_API, host="<FLYTE_HOST>", tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls")
     ),
     idp=IdentityProvider.KEYCLOAK,
     issuer="<KEYCLOAK_REALM_URL>",
@@ -375,11 +377,11 @@ def aks_multicluster() -> DeploymentSpec:
 
 
 def onprem_starter() -> DeploymentSpec:
-    # a first install on-prem: plain HTTP behind the ingress, TLS left to the person
+    # a first install on-prem: plain HTTP through Envoy Gateway, TLS left to the person
     return _starter(
         ONPREM,
         database=ONPREM.database(SslMode.PREFER),
-        ingress=Ingress(controller=IngressController.NGINX, host="<FLYTE_HOST>"),
+        ingress=Ingress(kind=IngressKind.GATEWAY_API, host="<FLYTE_HOST>"),
     )
 
 

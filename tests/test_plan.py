@@ -32,8 +32,14 @@ def test_ingress_prerequisites_go_to_the_cluster_serving_the_ingresses() -> None
 
 def test_a_release_that_brings_the_controller_is_not_doubled() -> None:
     assert not any("bitnami/contour" in c for c in commands("sandbox-core"))
-    assert any("ingress-nginx/ingress-nginx" in c for c in commands("gke-starter"))
-    assert any("jetstack/cert-manager" in c for c in commands("gke-starter"))
+    gke = commands("gke-starter")
+    assert any("oci://docker.io/envoyproxy/gateway-helm --version v1.7.0" in c for c in gke)
+    assert any("jetstack/cert-manager" in c and "config.enableGatewayAPI=true" in c for c in gke)
+
+
+def test_no_preset_installs_the_retired_ingress_nginx() -> None:
+    for name in preset_names():
+        assert not any("ingress-nginx" in c for c in commands(name)), name
 
 
 def test_secrets_never_carry_values_outside_the_sandbox() -> None:

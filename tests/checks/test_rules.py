@@ -206,7 +206,8 @@ def test_dataplane_values_point_at_the_control_plane() -> None:
 @pytest.mark.parametrize("preset", ["eks-core", "gke-production", "eks-starter", "gke-starter"])
 def test_grpc_routing_needs_a_separate_ingress(preset: str) -> None:
     # flyte-binary has separateGrpcIngress too, and the emitter honours the spec on both charts
-    spec = variant(preset, ingress__separate_grpc=False)
+    legacy = {} if preset.startswith("eks") else {"ingress__kind": "ingress", "ingress__controller": "nginx"}
+    spec = variant(preset, ingress__separate_grpc=False, **legacy)  # GKE presets use Gateway API: nginx explicitly
     assert_one(spec, "discovery.grpc-routing", "ingress.separate_grpc", ERROR)
 
 
@@ -219,10 +220,13 @@ def test_grpc_routing_reads_the_emitted_annotations() -> None:
     assert alb in item.message
     nginx = "nginx.ingress.kubernetes.io/backend-protocol"
     spec = variant(
-        "gke-production", overrides={"flyte-core": {"common": {"ingress": {"annotations": {nginx: "GRPC"}}}}}
+        "gke-production",
+        ingress__kind="ingress",
+        ingress__controller="nginx",
+        overrides={"flyte-core": {"common": {"ingress": {"annotations": {nginx: "GRPC"}}}}},
     )
     assert_one(spec, "discovery.grpc-routing", "ingress.annotations", ERROR)
-    spec = variant("gke-production", ingress__controller="gce", ingress__tls={"mode": "none"})
+    spec = variant("gke-production", ingress__kind="ingress", ingress__controller="gce", ingress__tls={"mode": "none"})
     gce = only(spec, "discovery.grpc-routing")
     assert all("cloud.google.com/app-protocols" in f.message for f in gce)
 
