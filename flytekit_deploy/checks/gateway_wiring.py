@@ -65,7 +65,7 @@ def route_wiring(
 ) -> list[Finding]:
     """Findings for ``manifests`` (the kit's Gateway API objects) against ``rendered`` (the chart's objects)."""
     out: list[Finding] = []
-    services = {obj["metadata"]["name"]: obj for obj in rendered if obj.get("kind") == "Service"}
+    services = {obj["metadata"]["name"]: obj for obj in [*rendered, *manifests] if obj.get("kind") == "Service"}
     routes = [m for m in manifests if m.get("kind") in ("HTTPRoute", "GRPCRoute")]
     gateways = {m["metadata"]["name"]: m for m in manifests if m.get("kind") == "Gateway"}
     paths, grpc = _routed(routes)

@@ -60,7 +60,9 @@ def apply_gateway_values(spec: DeploymentSpec, releases: list[ReleaseValues]) ->
     release = front_release(releases)
     if release is None:
         return
-    table = route_table(spec, release.chart, release.values, datacatalog=_datacatalog_routed(spec, release))
+    table = route_table(
+        spec, release.chart, release.values, release=release.release, datacatalog=_datacatalog_routed(spec, release)
+    )
     for service, port in table.h2c_ports.items():
         if release.chart is ChartName.FLYTE_BINARY:
             path, block = "service.extraPorts", release.values.setdefault("service", {})
@@ -298,7 +300,9 @@ def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> Gateway
         return None
     ingress = spec.ingress
     info = controller_for(spec)
-    table = route_table(spec, release.chart, release.values, datacatalog=_datacatalog_routed(spec, release))
+    table = route_table(
+        spec, release.chart, release.values, release=release.release, datacatalog=_datacatalog_routed(spec, release)
+    )
     notes: list[str] = []
     manifests: list[dict[str, Any]] = []
     if ingress.gateway.existing is None:
@@ -310,6 +314,7 @@ def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> Gateway
             f"namespace {spec.namespace} (allowedRoutes.namespaces) and carry the TLS certificate for "
             f"{ingress.host or 'the host'}."
         )
+    manifests += table.services
     manifests += _routes(spec, info, table)
     if info.controller_name == "gateway.k8s.aws/alb":
         manifests += _target_groups(spec, table)

@@ -9,7 +9,7 @@ upgrade that adds a path fails a test instead of silently losing an endpoint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...spec import ChartName, DeploymentSpec
@@ -82,6 +82,8 @@ class RouteTable:
     """Fully-qualified gRPC service -> backend (the h2c port)."""
     h2c_ports: dict[str, dict[str, Any]]
     """Service -> the port entry the values add (name, port, targetPort, appProtocol)."""
+    services: list[dict[str, Any]] = field(default_factory=list)
+    """Services the kit emits itself, where the chart cannot carry an h2c port (flyte-core's DataCatalog)."""
 
 
 def _h2c_port(port: int, target: int | str) -> dict[str, Any]:
@@ -94,7 +96,22 @@ def _h2c_port(port: int, target: int | str) -> dict[str, Any]:
     }
 
 
-def route_table(spec: DeploymentSpec, chart: ChartName, values: dict[str, Any], *, datacatalog: bool) -> RouteTable:
+def _h2c_service(name: str, namespace: str, selector: dict[str, str], target: int) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "labels": {"app.kubernetes.io/managed-by": "flytekit-deploy"},
+        },
+        "spec": {"type": "ClusterIP", "selector": selector, "ports": [_h2c_port(8089, target)]},
+    }
+
+
+def route_table(
+    spec: DeploymentSpec, chart: ChartName, values: dict[str, Any], *, release: str, datacatalog: bool
+) -> RouteTable:
     """The routes of one release of ``chart`` installed with ``values`` (``deployRedoc`` adds ``/openapi``)."""
     if chart is ChartName.FLYTE_BINARY:
         http_svc = f"{fullname(spec)}-http"
@@ -107,14 +124,20 @@ def route_table(spec: DeploymentSpec, chart: ChartName, values: dict[str, Any], 
         admin, console = Backend("flyteadmin", 80), Backend("flyteconsole", 80)
         http = {path: (console if path in CONSOLE_PATHS else admin) for path in HTTP_PATHS}
         if values.get("deployRedoc"):
-            http.update({path: Backend("redoc", 87) for path in REDOC_PATHS})
+            # the chart's Ingress sends /openapi to a Service "redoc" it never renders; the redoc container's
+            # port is port 87 (named redoc) of Service flyteadmin
+            http.update({path: Backend("flyteadmin", 87) for path in REDOC_PATHS})
         grpc = {service: Backend("flyteadmin", 8089) for service in GRPC_SERVICES}
         ports = {"flyteadmin": _h2c_port(8089, 8089)}
         if datacatalog:
             catalog_port = (
                 values.get("configmap", {}).get("datacatalogServer", {}).get("application", {}).get("grpcPort", 8089)
             )
-            grpc[DATACATALOG_SERVICE] = Backend("datacatalog", 8089)
-            ports["datacatalog"] = _h2c_port(8089, int(catalog_port))
+            # the chart's datacatalog.service.additionalPorts renders at the wrong indentation in v1.16.8 (the
+            # Service no longer parses), so the h2c port is a Service of its own on DataCatalog's pods
+            selector = {"app.kubernetes.io/name": "datacatalog", "app.kubernetes.io/instance": release}
+            grpc[DATACATALOG_SERVICE] = Backend("datacatalog-h2c", 8089)
+            catalog = _h2c_service("datacatalog-h2c", spec.namespace, selector, int(catalog_port))
+            return RouteTable(http, grpc, ports, [catalog])
         return RouteTable(http, grpc, ports)
     raise ValueError(f"no Gateway API routes for chart {chart.value}")
