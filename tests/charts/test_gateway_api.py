@@ -176,3 +176,21 @@ def test_the_install_script_quotes_placeholders_in_controller_steps() -> None:
     alb = next(s.command for s in plan.steps if "alb-controller" in s.command)
     assert "'albController.podIdentity.clientID=<AGC_IDENTITY_CLIENT_ID>'" in alb
     assert "<AGC_RESOURCE_ID>" in plan.placeholders and "<AGC_FRONTEND_NAME>" in plan.placeholders
+
+
+def test_no_two_objects_share_a_mapping() -> None:
+    # a shared dict becomes a YAML alias, and a later edit of one route would change another
+    plan = build_plan(get_preset("onprem-production"))
+    assert plan.gateway is not None
+    seen: dict[int, str] = {}
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, (dict, list)):
+            assert id(node) not in seen, (where, seen.get(id(node)))
+            seen[id(node)] = where
+            for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+                walk(value, f"{where}.{key}")
+
+    for obj in plan.gateway.manifests:
+        walk(obj, f"{obj['kind']}/{obj['metadata']['name']}")
+    assert "&id" not in plan.files()["gateway-api.yaml"]

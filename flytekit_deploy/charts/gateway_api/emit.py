@@ -8,6 +8,7 @@ Routes come from :mod:`.routes` (the chart's own Ingress, as data); controllers 
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -230,7 +231,7 @@ def _routes(spec: DeploymentSpec, info: ControllerInfo, table: RouteTable) -> li
                 "kind": "GRPCRoute",
                 "metadata": _meta(f"{spec.name}-grpc", spec.namespace),
                 "spec": {
-                    **common,
+                    **copy.deepcopy(common),
                     "rules": [
                         {
                             "matches": [{"method": {"type": "Exact", "service": service}} for service in services],
@@ -255,7 +256,7 @@ def _routes(spec: DeploymentSpec, info: ControllerInfo, table: RouteTable) -> li
             "apiVersion": API,
             "kind": "HTTPRoute",
             "metadata": _meta(f"{spec.name}-http", spec.namespace),
-            "spec": {**common, "rules": http_rules},
+            "spec": {**copy.deepcopy(common), "rules": http_rules},
         },
     )
     if https and spec.ingress.gateway.existing is None:
