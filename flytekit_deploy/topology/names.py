@@ -28,6 +28,7 @@ __all__ = [
     "IDENTITY_NAMES",
     "IDP_NAMES",
     "INGRESS_NAMES",
+    "edge_label",
     "LOG_BACKEND_NAMES",
     "CONNECTOR_NAMES",
     "named",
@@ -168,3 +169,12 @@ def object_store_label(spec: DeploymentSpec) -> str:
     if store.provider is StorageProvider.S3_COMPATIBLE and (spec.is_sandbox or "minio" in (store.endpoint or "")):
         return "MinIO (object storage)"
     return OBJECT_STORE_NAMES[store.provider]
+
+
+def edge_label(spec: DeploymentSpec) -> str:
+    """The entry node's name: the Gateway and its controller, or the Ingress controller."""
+    if spec.ingress.gateway_api:
+        from ..charts.gateway_api import controller_for
+
+        return f"Gateway: {controller_for(spec).title}"
+    return f"Ingress: {INGRESS_NAMES[spec.ingress.controller]}"
