@@ -14,6 +14,7 @@ from flytekit_deploy.charts.gateway_api import (
     H2C_APP_PROTOCOL,
     HTTP_PATHS,
     RECOMMENDED,
+    gateway_choices,
 )
 from flytekit_deploy.errors import SpecError
 from flytekit_deploy.plan import build_plan
@@ -194,3 +195,11 @@ def test_no_two_objects_share_a_mapping() -> None:
     for obj in plan.gateway.manifests:
         walk(obj, f"{obj['kind']}/{obj['metadata']['name']}")
     assert "&id" not in plan.files()["gateway-api.yaml"]
+
+
+def test_the_configurator_choices_name_the_controller_and_a_reason_recommended_first() -> None:
+    for environment in Environment:
+        choices = gateway_choices(environment)
+        assert choices[0][0] is RECOMMENDED[environment]
+        assert all(name and reason for _, name, reason in choices)
+    assert [c.value for c, _, _ in gateway_choices(Environment.GCP)] == ["envoy-gateway", "gke"]

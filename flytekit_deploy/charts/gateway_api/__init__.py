@@ -6,7 +6,15 @@ own Ingress, the controllers that serve them per environment, and the values tha
 True
 """
 
-from .controllers import CONTROLLERS, RECOMMENDED, ControllerInfo, InstallCommand, controller_for, controller_info
+from .controllers import (
+    CONTROLLERS,
+    RECOMMENDED,
+    ControllerInfo,
+    InstallCommand,
+    controller_for,
+    controller_info,
+    gateway_choices,
+)
 from .emit import MANIFEST_FILE, GatewayPlan, apply_gateway_values, front_release, gateway_plan
 from .routes import DATACATALOG_SERVICE, GRPC_SERVICES, H2C_APP_PROTOCOL, HTTP_PATHS, RouteTable, route_table
 
@@ -17,6 +25,7 @@ __all__ = [
     "InstallCommand",
     "controller_for",
     "controller_info",
+    "gateway_choices",
     "MANIFEST_FILE",
     "GatewayPlan",
     "apply_gateway_values",

@@ -260,3 +260,13 @@ def controller_info(controller: GatewayController) -> ControllerInfo:
 def controller_for(spec: DeploymentSpec) -> ControllerInfo:
     """The controller the spec names, or its environment's recommended one."""
     return CONTROLLERS[spec.ingress.gateway.controller or RECOMMENDED[spec.environment]]
+
+
+def gateway_choices(environment: Environment) -> list[tuple[GatewayController, str, str]]:
+    """The controllers offered on ``environment`` as ``(controller, name, one-line reason)``, recommended first:
+    what the configurator shows next to the Gateway API choice."""
+    ordered = sorted(
+        (c for c, info in CONTROLLERS.items() if environment in info.environments),
+        key=lambda c: c is not RECOMMENDED[environment],
+    )
+    return [(c, CONTROLLERS[c].title, CONTROLLERS[c].reason) for c in ordered]
