@@ -260,9 +260,9 @@ def _routes(spec: DeploymentSpec, info: ControllerInfo, table: RouteTable) -> li
         },
     )
     if https and spec.ingress.gateway.existing is None:
-        redirect = {"parentRefs": [_parent(spec, "http")]}
+        redirect: dict[str, Any] = {"parentRefs": [_parent(spec, "http")]}
         if hostnames:
-            redirect["hostnames"] = hostnames
+            redirect["hostnames"] = list(hostnames)
         redirect["rules"] = [
             {"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}]}
         ]
