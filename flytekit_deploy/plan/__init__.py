@@ -9,7 +9,7 @@ import yaml
 
 from ..charts import ReleaseValues, SecretSpec, emit_releases
 from ..charts.common import find_placeholders
-from ..charts.gateway_api import MANIFEST_FILE, GatewayPlan, gateway_plan
+from ..charts.gateway_api import MANIFEST_FILE, GatewayPlan, front_release, gateway_plan
 from ..charts.values_yaml import values_to_yaml
 from ..spec import DeploymentSpec, dump_spec
 from .commands import Step, install_steps, secret_command
@@ -99,6 +99,10 @@ def build_plan(spec: DeploymentSpec) -> Plan:
     releases = emit_releases(spec)
     secrets = _merge_secrets(releases)
     gateway = gateway_plan(spec, releases)
+    if gateway is not None:  # the install guide shows a release's notes: the Gateway's go with the routed release
+        front = front_release(releases)
+        if front is not None:
+            front.notes.extend(gateway.notes)
     placeholders: dict[str, list[str]] = {}
     for release in releases:
         for marker, paths in find_placeholders(release.values).items():

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...spec import ChartName, DeploymentSpec, TlsMode
-from ...spec.validators import is_placeholder
 from ..base import ReleaseValues
 from .controllers import ControllerInfo, InstallCommand, controller_for
 from .routes import Backend, RouteTable, route_table
@@ -192,7 +191,9 @@ def _gateway(spec: DeploymentSpec, info: ControllerInfo, notes: list[str]) -> li
     if ingress.tls.mode is TlsMode.CERT_MANAGER:
         notes.append(
             f"cert-manager issues Secret {secret} for the Gateway's https listener (its Gateway API support is "
-            "switched on in the cert-manager install step)."
+            "switched on in the cert-manager install step). ClusterIssuer "
+            f"{ingress.tls.cluster_issuer} must solve HTTP-01 through the Gateway (solver http01.gatewayHTTPRoute "
+            f"with parentRefs {name}) or use DNS-01."
         )
     return out
 
@@ -325,7 +326,4 @@ def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> Gateway
             "path prefixes to the h2c port. Check flytectl against it, or choose envoy-gateway."
         )
     install = list(info.install) if ingress.gateway.existing is None and ingress.gateway.install_controller else []
-    placeholders = [m for m in (ingress.host,) if m and is_placeholder(m)]
-    if placeholders:
-        notes.append(f"Replace {', '.join(placeholders)} in {MANIFEST_FILE} too before applying it.")
     return GatewayPlan(release.cluster, release.namespace, info, table, manifests, install, notes)
