@@ -147,6 +147,7 @@ def _render(args: argparse.Namespace) -> int:
     from ..errors import Problem, UserInputError
     from ..plan import build_plan
     from .findings import Finding, Severity
+    from .gateway_wiring import release_wiring
     from .render import render_chart, validate_manifests
 
     plan: Plan = build_plan(resolve_spec(args))
@@ -198,6 +199,7 @@ def _render(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         findings += validate_manifests(result, args.kubernetes_version)
+        findings += release_wiring(plan, release.filename, (obj.body for obj in result.objects))
     return _print_findings(findings, args.format)
 
 

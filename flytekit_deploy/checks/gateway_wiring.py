@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..plan import Plan
     from .plan_render import PlanRender
 
-__all__ = ["gateway_wiring", "route_wiring"]
+__all__ = ["gateway_wiring", "release_wiring", "route_wiring"]
 
 CHAPTER = "helm-deployment"
 _GRPC_PREFIXES = ("/flyteidl.", "/grpc.", "/datacatalog.")
@@ -160,14 +160,20 @@ def route_wiring(
     return out
 
 
-def gateway_wiring(plan: Plan, render: PlanRender) -> list[Finding]:
-    """:func:`route_wiring` for a plan and its render (nothing when the plan has no Gateway API objects)."""
-    if plan.gateway is None:
-        return []
+def release_wiring(plan: Plan, filename: str, rendered: Iterable[Any]) -> list[Finding]:
+    """:func:`route_wiring` when ``filename`` is the release the plan's Gateway API routes end on (else nothing)."""
     release = front_release(plan.releases)
-    if release is None:
+    if plan.gateway is None or release is None or release.filename != filename:
         return []
-    rendered = [obj.body for obj in render.objects(release.filename) if isinstance(obj.body, dict)]
+    objects = [obj for obj in rendered if isinstance(obj, dict)]
     # what the data planes dial, from the spec (not from the routes under check)
     datacatalog = release.role == "control-plane" and bool(plan.spec.clusters.data_planes)
-    return route_wiring(plan.gateway.manifests, rendered, datacatalog=datacatalog)
+    return route_wiring(plan.gateway.manifests, objects, datacatalog=datacatalog)
+
+
+def gateway_wiring(plan: Plan, render: PlanRender) -> list[Finding]:
+    """:func:`route_wiring` for a plan and its render (nothing when the plan has no Gateway API objects)."""
+    release = front_release(plan.releases)
+    if plan.gateway is None or release is None:
+        return []
+    return release_wiring(plan, release.filename, (obj.body for obj in render.objects(release.filename)))

@@ -71,3 +71,26 @@ def test_datacatalog_must_be_routed_when_data_planes_dial_it(preset_renders: dic
     manifests = [m for m in copy.deepcopy(plan.gateway.manifests) if m["kind"] != "GRPCRoute"]
     found = route_wiring(manifests, rendered, datacatalog=True)
     assert any("datacatalog.DataCatalog" in f.message for f in found)
+
+
+def test_the_render_command_checks_the_routes_against_the_rendered_chart(
+    prepared_charts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flytekit_deploy.cli import main
+
+    chart = str(prepared_charts.path("flyte-binary"))
+    code = main(["render", "--preset", "onprem-starter", "--chart", chart, "--format", "json"])
+    out = capsys.readouterr().out
+    assert "wiring." not in out and code in (0, 1)
+    # what the command runs per release catches the same plan rendered without the h2c port
+    from flytekit_deploy.checks.gateway_wiring import release_wiring
+    from flytekit_deploy.checks.render import render_chart
+    from flytekit_deploy.plan import build_plan
+    from flytekit_deploy.presets import get_preset
+
+    plan = build_plan(get_preset("onprem-starter"))
+    release = plan.releases[0]
+    values = {**release.values, "service": {}}
+    result = render_chart(chart, values, release=release.release, namespace=release.namespace)
+    found = release_wiring(plan, release.filename, (o.body for o in result.objects))
+    assert {f.rule for f in found} == {"wiring.route-backend"}
