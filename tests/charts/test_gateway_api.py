@@ -203,3 +203,18 @@ def test_the_configurator_choices_name_the_controller_and_a_reason_recommended_f
         assert choices[0][0] is RECOMMENDED[environment]
         assert all(name and reason for _, name, reason in choices)
     assert [c.value for c, _, _ in gateway_choices(Environment.GCP)] == ["envoy-gateway", "gke"]
+
+
+def test_a_values_file_with_the_ingress_off_is_recognised_as_possibly_gateway_fronted() -> None:
+    from flytekit_deploy.charts.gateway_api import recognise_gateway
+    from flytekit_deploy.spec import ChartName
+
+    emitted = build_plan(get_preset("onprem-starter")).releases[0].values
+    fragment, note = recognise_gateway(ChartName.FLYTE_BINARY, emitted)
+    assert fragment == {"kind": "gateway-api"} and note and "existing" in note
+    core = next(r for r in build_plan(get_preset("gke-production")).releases if r.role == "all-in-one").values
+    assert recognise_gateway(ChartName.FLYTE_CORE, core)[0] == {"kind": "gateway-api"}
+    fragment, note = recognise_gateway(ChartName.FLYTE_CORE, {"common": {"ingress": {"enabled": False}}})
+    assert fragment is None and note and "gateway-api" in note
+    legacy = build_plan(variant("gke-production", kind="ingress", controller="nginx")).releases[0].values
+    assert recognise_gateway(ChartName.FLYTE_CORE, legacy) == (None, None)

@@ -16,6 +16,7 @@ from .controllers import (
     gateway_choices,
 )
 from .emit import MANIFEST_FILE, GatewayPlan, apply_gateway_values, front_release, gateway_plan
+from .recognise import recognise_gateway
 from .routes import DATACATALOG_SERVICE, GRPC_SERVICES, H2C_APP_PROTOCOL, HTTP_PATHS, RouteTable, route_table
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "HTTP_PATHS",
     "RouteTable",
     "route_table",
+    "recognise_gateway",
 ]
