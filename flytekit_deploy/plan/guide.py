@@ -68,7 +68,8 @@ def install_script(plan: Plan) -> str:
         'cd "$(dirname "$0")"',
     ]
     if plan.placeholders:
-        out.append("if grep -l '<[A-Z][A-Z0-9_-]*>' values-*.yaml >/dev/null 2>&1; then")
+        # -s: gateway-api.yaml exists only when the way in is Gateway API
+        out.append("if grep -qs '<[A-Z][A-Z0-9_-]*>' values-*.yaml gateway-api.yaml; then")
         out.append('  echo "placeholders are still to fill in (see install.md)" >&2; exit 1')
         out.append("fi")
     for step in plan.steps:
