@@ -159,6 +159,12 @@ def test_aws_gateway_takes_the_acm_certificate_and_ip_targets() -> None:
         m["spec"]["targetReference"]["name"] for m in plan.gateway.manifests if m["kind"] == "TargetGroupConfiguration"
     }
     assert targets == {"flyteadmin", "flyteconsole"}
+    admin = next(m for m in plan.gateway.manifests if m["metadata"]["name"] == "flyteadmin-targets")
+    (grpc,) = admin["spec"]["routeConfigurations"]
+    assert grpc["routeIdentifier"] == {"kind": "GRPCRoute", "namespace": "flyte", "name": "flyte-grpc"}
+    assert grpc["targetGroupProps"]["protocolVersion"] == "GRPC"
+    https = next(lst for m in plan.gateway.manifests if m["kind"] == "Gateway" for lst in m["spec"]["listeners"])
+    assert https["name"] == "https" and "tls" not in https  # the certificate is the LoadBalancerConfiguration's
     lbc = [s.command for s in plan.steps if "eks/aws-load-balancer-controller" in s.command]
     assert lbc and "--version 1.17.1" in lbc[0] and "ALBGatewayAPI=true" in lbc[0]
     assert "<ACM_CERTIFICATE_ARN>" in plan.placeholders

@@ -143,6 +143,8 @@ CONTROLLERS: dict[GatewayController, ControllerInfo] = {
         evidence=(
             "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/gateway/",
             "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/l7gateway",
+            "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/guide/gateway/"
+            "targetgroupconfig.md",
         ),
         install=(
             InstallCommand(

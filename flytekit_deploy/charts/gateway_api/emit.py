@@ -146,12 +146,13 @@ def _gateway(spec: DeploymentSpec, info: ControllerInfo, notes: list[str]) -> li
         listener: dict[str, Any] = {"name": "https", "protocol": "HTTPS", "port": 443}
         if host:
             listener["hostname"] = host
-        tls: dict[str, Any] = {"mode": "Terminate"}
         if secret:
-            tls["certificateRefs"] = [{"group": "", "kind": "Secret", "name": secret}]
-        else:  # ACM: the certificate is on the load balancer (LoadBalancerConfiguration below)
-            tls["options"] = {"gateway.k8s.aws/certificate-arn": str(ingress.tls.certificate_arn)}
-        listener["tls"] = tls
+            listener["tls"] = {
+                "mode": "Terminate",
+                "certificateRefs": [{"group": "", "kind": "Secret", "name": secret}],
+            }
+        # ACM: no listener tls block; the ALB's certificate is the LoadBalancerConfiguration's defaultCertificate
+        # (the controller supports neither certificateRefs nor options: docs/guide/gateway/l7gateway.md)
         listener["allowedRoutes"] = {"namespaces": {"from": "Same"}}
         listeners.append(listener)
     http: dict[str, Any] = {"name": "http", "protocol": "HTTP", "port": 80}
@@ -278,18 +279,27 @@ def _routes(spec: DeploymentSpec, info: ControllerInfo, table: RouteTable) -> li
     return out
 
 
-def _target_groups(spec: DeploymentSpec, table: RouteTable) -> list[dict[str, Any]]:
-    """AWS: ip targets (the chart's ClusterIP Services have no node ports for instance targets)."""
-    services = sorted({b.service for b in table.http.values()} | {b.service for b in table.grpc.values()})
-    return [
-        {
-            "apiVersion": "gateway.k8s.aws/v1beta1",
-            "kind": "TargetGroupConfiguration",
-            "metadata": _meta(f"{_placeholder_free(service)}-targets", spec.namespace),
-            "spec": {"targetReference": {"name": service}, "defaultConfiguration": {"targetType": "ip"}},
-        }
-        for service in services
-    ]
+def _target_groups(spec: DeploymentSpec, table: RouteTable, grpc_route: bool) -> list[dict[str, Any]]:
+    """AWS: ip targets (the chart's ClusterIP Services have no node ports for instance targets), and target groups
+    of the GRPCRoute with protocol version GRPC, so the ALB speaks HTTP/2 gRPC to FlyteAdmin."""
+    grpc_services = {b.service for b in table.grpc.values()}
+    out = []
+    for service in sorted({b.service for b in table.http.values()} | grpc_services):
+        tgc: dict[str, Any] = {"targetReference": {"name": service}, "defaultConfiguration": {"targetType": "ip"}}
+        if grpc_route and service in grpc_services:
+            route = {"kind": "GRPCRoute", "namespace": spec.namespace, "name": f"{spec.name}-grpc"}
+            tgc["routeConfigurations"] = [
+                {"routeIdentifier": route, "targetGroupProps": {"targetType": "ip", "protocolVersion": "GRPC"}}
+            ]
+        out.append(
+            {
+                "apiVersion": "gateway.k8s.aws/v1beta1",
+                "kind": "TargetGroupConfiguration",
+                "metadata": _meta(f"{_placeholder_free(service)}-targets", spec.namespace),
+                "spec": tgc,
+            }
+        )
+    return out
 
 
 def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> GatewayPlan | None:
@@ -319,7 +329,7 @@ def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> Gateway
     manifests += table.services
     manifests += _routes(spec, info, table)
     if info.controller_name == "gateway.k8s.aws/alb":
-        manifests += _target_groups(spec, table)
+        manifests += _target_groups(spec, table, bool(info.grpc_route))
     if info.grpc_route is None:
         notes.append(
             f"{info.title}: GRPCRoute support is not confirmed by its documentation; gRPC goes through HTTPRoute "
