@@ -214,6 +214,8 @@ CONTROLLERS: dict[GatewayController, ControllerInfo] = {
         evidence=(
             "https://learn.microsoft.com/azure/application-gateway/for-containers/grpc",
             "https://learn.microsoft.com/azure/application-gateway/for-containers/overview",
+            "https://learn.microsoft.com/azure/application-gateway/for-containers/"
+            "quickstart-deploy-application-gateway-for-containers-alb-controller-helm",
         ),
         install=(
             InstallCommand(
