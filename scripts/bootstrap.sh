@@ -53,6 +53,8 @@ if [ "$mode" = test ]; then
   # node + npm run Azurite (the Azure blob emulator of the storage rehearsal)
   command -v node >/dev/null 2>&1 || system_packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || system_packages+=(npm)
+  fi
+  command -v npm >/dev/null 2>&1 || system_packages+=(nodejs npm)
   extras="test"
 fi
 if [ ${#system_packages[@]} -gt 0 ]; then apt_install "${system_packages[@]}"; fi
@@ -78,6 +80,12 @@ if [ "$mode" = test ]; then
   if [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
     say "installing azurite into .tools/"
     npm install --prefix .tools --no-audit --no-fund --silent azurite@3
+  fi
+  # The Gateway API CRD schemas (compiled validators) for validating the kit's Gateway/HTTPRoute/GRPCRoute offline;
+  # project-local and git-ignored (flytekit_deploy.checks.gateway_schema finds it in .tools/node_modules).
+  if [ ! -d .tools/node_modules/@kubernetes-models/gateway-api ]; then
+    say "installing @kubernetes-models/gateway-api into .tools"
+    npm install --silent --no-audit --no-fund --prefix .tools @kubernetes-models/gateway-api@2 >/dev/null
   fi
 fi
 
