@@ -8,14 +8,15 @@ import pytest
 import yaml
 
 from flytekit_deploy.charts.gateway_api import (
-    CONTROLLERS,
     DATACATALOG_SERVICE,
     GRPC_SERVICES,
     H2C_APP_PROTOCOL,
     HTTP_PATHS,
-    RECOMMENDED,
+    controllers,
+    environments_of,
     gateway_choices,
 )
+from flytekit_deploy.clouds import cloud_for
 from flytekit_deploy.errors import SpecError
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset, preset_names
@@ -36,14 +37,14 @@ def kinds(spec: DeploymentSpec) -> list[str]:
 
 def test_every_environment_recommends_a_controller_that_serves_grpc() -> None:
     for environment in Environment:
-        info = CONTROLLERS[RECOMMENDED[environment]]
+        info = cloud_for(environment).gateway_controllers[0]
         assert info.grpc_route is True, environment
-        assert environment in info.environments
+        assert environment in environments_of(info.controller)
         assert info.evidence and all(url.startswith("https://") for url in info.evidence)
 
 
 def test_install_steps_are_pinned() -> None:
-    for info in CONTROLLERS.values():
+    for info in controllers().values():
         for command in info.install:
             argv = list(command.argv)
             if argv[:3] == ["helm", "upgrade", "--install"]:
@@ -206,7 +207,7 @@ def test_no_two_objects_share_a_mapping() -> None:
 def test_the_configurator_choices_name_the_controller_and_a_reason_recommended_first() -> None:
     for environment in Environment:
         choices = gateway_choices(environment)
-        assert choices[0][0] is RECOMMENDED[environment]
+        assert choices[0][0] is cloud_for(environment).gateway_controllers[0].controller
         assert all(name and reason for _, name, reason in choices)
     assert [c.value for c, _, _ in gateway_choices(Environment.GCP)] == ["envoy-gateway", "gke"]
 

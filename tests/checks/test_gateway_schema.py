@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from flytekit_deploy.charts.gateway_api import CONTROLLERS
+from flytekit_deploy.charts.gateway_api import controllers, environments_of
 from flytekit_deploy.checks.gateway_schema import (
     GATEWAY_GROUP,
     INSTALL_HINT,
@@ -47,8 +47,8 @@ def specs() -> list[tuple[str, DeploymentSpec]]:
     out = [(name, get_preset(name)) for name in preset_names() if get_preset(name).ingress.kind.value == "gateway-api"]
     base = {"aws": "eks-core", "gcp": "gke-production", "azure": "aks-production", "onprem": "onprem-production",
             "local": "onprem-starter"}  # fmt: skip
-    for controller, info in CONTROLLERS.items():
-        environment = info.environments[0].value
+    for controller, info in controllers().items():
+        environment = environments_of(controller)[0].value
         for tls in info.tls_modes:
             tls_block: dict[str, Any] = {"mode": tls.value}
             if tls is TlsMode.CERT_MANAGER:

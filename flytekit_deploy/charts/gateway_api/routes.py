@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...spec import ChartName, DeploymentSpec
-from ..flyte_binary_config import fullname
+from ..flyte_binary.config import fullname
 
 __all__ = [
     "Backend",
