@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic_core import PydanticCustomError
 
-from flytekit_deploy.clouds import CLOUDS, StoreFacts, cloud_of, identity_of, recognise, store_of, stores
 from flytekit_deploy.charts.gateway_api import controller_for
+from flytekit_deploy.clouds import CLOUDS, StoreFacts, cloud_of, identity_of, recognise, store_of, stores
 from flytekit_deploy.errors import SpecError
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset, preset_names
