@@ -147,9 +147,7 @@ class ActionBar:
             self.import_button.tooltip = "the values importer is not part of this installation yet"
         self.out_dir = w.Text(value="out", description="Output", **wide)
         self.force = w.Checkbox(value=False, description="force (keep old files as .bak)", indent=False)
-        self.write_button = w.Button(
-            description="Write plan", icon="file", tooltip="Write every file of the plan", **fit
-        )
+        self.write_button = w.Button(description="Write plan", icon="file", tooltip="Write every file of the plan", **fit)
         self.zip_button = w.Button(description="Download zip", icon="file-archive-o", **fit)
         self.link = w.HTML()
         self.message = w.HTML()

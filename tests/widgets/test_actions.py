@@ -84,13 +84,8 @@ def test_a_bad_spec_file_leaves_the_form_as_it_was(configurator: Configurator, t
 def test_upload_a_spec(configurator: Configurator) -> None:
     text = dump_spec(get_preset("gke-starter")).encode()
     configurator.actions.upload.value = (
-        {
-            "name": "gke.yaml",
-            "type": "application/x-yaml",
-            "size": len(text),
-            "content": memoryview(text),
-            "last_modified": datetime.now(timezone.utc),
-        },
+        {"name": "gke.yaml", "type": "application/x-yaml", "size": len(text), "content": memoryview(text),
+         "last_modified": datetime.now(timezone.utc)},
     )
     assert configurator.spec.environment.value == "gcp"
     assert "gke.yaml" in configurator.actions.message.value

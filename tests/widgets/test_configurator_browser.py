@@ -81,22 +81,11 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     with log.open("wb") as out:
         server = subprocess.Popen(
             [
-                str(JUPYTER),
-                "lab",
-                "--no-browser",
-                "--ip=127.0.0.1",
-                f"--port={port}",
-                f"--IdentityProvider.token={token}",
-                "--allow-root",
-                f"--ServerApp.root_dir={root}",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                f"--IdentityProvider.token={token}", "--allow-root", f"--ServerApp.root_dir={root}",
+                "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             ],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:

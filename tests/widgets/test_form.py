@@ -39,20 +39,10 @@ def test_environment_sections_follow_the_environment(make_configurator: Callable
     assert configurator.field_visible("aws.account_id") and not configurator.field_visible("gcp.project_id")
     configurator.set_field("aws.account_id", "123456789012")
     assert configurator.spec.aws is not None and configurator.spec.aws.account_id == "123456789012"
-    configurator.set_fields(
-        {
-            "environment": "on-prem",
-            "storage.provider": "s3-compatible",
-            "storage.endpoint": "https://minio.example.com",
-            "storage.credentials": "secret",
-        }
-    )
-    configurator.set_fields(
-        {
-            "storage.access_key": {"name": "minio", "key": "user"},
-            "storage.secret_key": {"name": "minio", "key": "password"},
-        }
-    )
+    configurator.set_fields({"environment": "on-prem", "storage.provider": "s3-compatible",
+                             "storage.endpoint": "https://minio.example.com", "storage.credentials": "secret"})
+    configurator.set_fields({"storage.access_key": {"name": "minio", "key": "user"},
+                             "storage.secret_key": {"name": "minio", "key": "password"}})
     assert configurator.errors == [], configurator.errors
     assert configurator.spec.aws is None and configurator.spec.onprem is not None
     assert not configurator.field_visible("aws.account_id") and configurator.field_visible("onprem.cluster_name")
@@ -88,9 +78,8 @@ def test_connectors_only_for_hybrid(make_configurator: Callable[..., Configurato
 
 def test_access_keys_only_with_secret_credentials(configurator: Configurator) -> None:
     assert configurator.field_visible("storage.access_key.name")
-    configurator.set_fields(
-        {"storage.provider": "s3", "storage.credentials": "workload-identity", "storage.region": "us-east-1"}
-    )
+    configurator.set_fields({"storage.provider": "s3", "storage.credentials": "workload-identity",
+                             "storage.region": "us-east-1"})
     # workload identity needs a cloud: the spec says so at the field, and the keys are gone from the data
     assert [p.path for p in configurator.errors] == ["storage.credentials"]
     assert "workload identity" in configurator.field_message("storage.credentials").lower() or configurator.errors
@@ -125,10 +114,8 @@ def test_rows_add_remove_and_reindex(make_configurator: Callable[..., Configurat
     assert configurator.spec.clusters.data_planes[2].label == "gpu"
     configurator.remove_row("clusters.data_planes", 0)
     planes = configurator.spec.clusters.data_planes
-    assert [(dp.name, dp.label, dp.weight) for dp in planes] == [
-        ("dataplane-2", "default", 0.5),
-        ("dataplane-3", "gpu", 0.25),
-    ]
+    assert [(dp.name, dp.label, dp.weight) for dp in planes] == [("dataplane-2", "default", 0.5),
+                                                                  ("dataplane-3", "gpu", 0.25)]
     # paths follow the rows: what was [2] is now [1]
     assert configurator.field_widget("clusters.data_planes[1].label").value == "gpu"
     with pytest.raises(KeyError):
