@@ -32,8 +32,6 @@ XFAIL: dict[str, dict[str, str]] = {
         "aks-production": _STATIC_CLIENTS,
         "aks-multicluster": _STATIC_CLIENTS,
         "onprem-production": _STATIC_CLIENTS,
-        "onprem-starter": "insecure: true through ingress-nginx without TLS: nginx serves gRPC only over HTTP/2 "
-        "with TLS, so pyflyte cannot reach FlyteAdmin (issue 10 item 6)",
     },
     "database": {
         "gke-starter": _SSL_DISABLE,
