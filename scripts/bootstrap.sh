@@ -50,11 +50,9 @@ if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || system_packages+=(postgresql)
   command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
-  # node + npm run Azurite (the Azure blob emulator of the storage rehearsal)
+  # node + npm run Azurite (the Azure blob emulator of the storage rehearsal) and the Gateway API schema check
   command -v node >/dev/null 2>&1 || system_packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || system_packages+=(npm)
-  fi
-  command -v npm >/dev/null 2>&1 || system_packages+=(nodejs npm)
   extras="test"
 fi
 if [ ${#system_packages[@]} -gt 0 ]; then apt_install "${system_packages[@]}"; fi
