@@ -18,11 +18,13 @@ from ..spec import (
     Environment,
     IdentityMode,
     IngressController,
+    IngressKind,
     SslMode,
     StorageProvider,
     is_placeholder,
 )
 from ._presets import Preset
+from .gateway import CONTOUR, ENVOY_GATEWAY, GatewayControllerInfo
 
 __all__ = [
     "Cloud",
@@ -283,7 +285,19 @@ class Cloud(Protocol):
 
     @property
     def ingress_controllers(self) -> tuple[IngressController, ...]:
-        """Controllers that fit, the default first. The place where the ingress / gateway choice is made."""
+        """Ingress controllers that fit (``ingress.kind: ingress``), the default first; ingress-nginx is retired
+        and offered only as the legacy choice, never first. With :attr:`way_in` and :attr:`gateway_controllers`,
+        the place where the ingress / gateway choice is made."""
+        ...
+
+    @property
+    def way_in(self) -> IngressKind:
+        """What this environment's starters come in through: Gateway API routes or the chart's Ingress."""
+        ...
+
+    @property
+    def gateway_controllers(self) -> tuple[GatewayControllerInfo, ...]:
+        """Gateway API implementations that fit (``ingress.kind: gateway-api``), the recommended one first."""
         ...
 
     @property
@@ -363,7 +377,13 @@ class BaseCloud:
     identity: CloudIdentity | None = None
     object_store: ObjectStore | None = None
     database: ManagedDatabase | None = None
-    ingress_controllers: tuple[IngressController, ...] = (IngressController.NGINX,)
+    ingress_controllers: tuple[IngressController, ...] = (
+        IngressController.CONTOUR,
+        IngressController.TRAEFIK,
+        IngressController.NGINX,
+    )
+    way_in: IngressKind = IngressKind.GATEWAY_API
+    gateway_controllers: tuple[GatewayControllerInfo, ...] = (ENVOY_GATEWAY, CONTOUR)
     flavours: tuple[str, ...] = ()
     admin_role_name_key: str | None = None
     propeller_critical_priority: bool = True

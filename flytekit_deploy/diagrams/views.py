@@ -187,8 +187,10 @@ def _resource_kinds(spec: DeploymentSpec, releases: list[ReleaseValues]) -> list
     propeller = spec.components.propeller
     if propeller.enabled and propeller.create_crds:
         kinds.append(("CustomResourceDefinition", "FlyteWorkflow"))
-    if spec.ingress.enabled:
+    if spec.ingress.chart_ingress:
         kinds.append(("Ingress", spec.ingress.host or ""))
+    elif spec.ingress.gateway_api:
+        kinds.append(("Gateway / HTTPRoute / GRPCRoute", f"gateway-api.yaml (kubectl apply) {spec.ingress.host or ''}"))
     if spec.observability.service_monitor.enabled:
         kinds.append(("ServiceMonitor", "Prometheus scrape targets"))
     return kinds

@@ -136,10 +136,13 @@ def test_admin_side_defaults_when_static_clients_unset(preset_renders: dict[str,
     lists the CLI clients beside the service client (issue 10 item 1)."""
     side = admin_side(preset_renders["eks-production"][1])
     assert side is not None and side.flyte_client_id in side.static_clients
-    core = admin_side(preset_renders["gke-production"][1])
+    plan, render = preset_renders["gke-production"]
+    core = admin_side(render, plan)
     assert core is not None and set(core.static_clients) == {"flyte-cli", "flytectl", "flytepropeller"}
     assert core.flyte_client_id in core.static_clients
-    assert [r.tls for r in core.grpc_routes] == [True]
+    # gke-production comes in through Gateway API: its GRPCRoute attaches to the Gateway's https listener
+    assert [(r.name, r.controller, r.tls) for r in core.grpc_routes] == [("flyte-grpc", "envoy-gateway", True)]
+    assert core.has_ingress
 
 
 def test_db_logins_trace_password_to_mounted_secret(preset_renders: dict[str, Any]) -> None:

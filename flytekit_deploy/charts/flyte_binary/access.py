@@ -97,11 +97,12 @@ def add_ingress(draft: Draft) -> None:
     """``ingress`` (and gRPC Service annotations): class, annotations and TLS for the chosen controller."""
     spec = draft.spec
     ingress = spec.ingress
-    if not ingress.enabled:
-        draft.notes.append(
-            f"No Ingress: reach Flyte with kubectl -n {spec.namespace} port-forward "
-            f"svc/{fullname(spec)}-http 8088 and svc/{fullname(spec)}-grpc 8089."
-        )
+    if not ingress.chart_ingress:  # none (port-forward) or Gateway API routes (charts/gateway_api)
+        if not ingress.enabled:
+            draft.notes.append(
+                f"No Ingress: reach Flyte with kubectl -n {spec.namespace} port-forward "
+                f"svc/{fullname(spec)}-http 8088 and svc/{fullname(spec)}-grpc 8089."
+            )
         return
     controller, tls = ingress.controller, ingress.tls
     block: dict[str, Any] = {}

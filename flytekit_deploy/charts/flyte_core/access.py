@@ -124,11 +124,17 @@ def add_ingress(spec: DeploymentSpec, parts: Parts) -> None:
     if grpc_annotations:
         for service in ("flyteadmin", "datacatalog"):
             parts.add({service: {"service": {"annotations": dict(grpc_annotations)}}})
-    if not ingress.enabled:
+    if not ingress.chart_ingress:  # none (port-forward) or Gateway API routes (charts/gateway_api)
         parts.add(
             {"common": {"ingress": {"enabled": False}}},
-            {"common.ingress": "no Ingress: reach Flyte with kubectl port-forward"},
+            {
+                "common.ingress": "no chart Ingress: the Gateway API routes in gateway-api.yaml lead here"
+                if ingress.enabled
+                else "no Ingress: reach Flyte with kubectl port-forward"
+            },
         )
+        if ingress.enabled:
+            return
         _admin_note(
             parts,
             f"No ingress: kubectl -n {spec.namespace} port-forward svc/flyteconsole 8080:80 for the console and "
