@@ -6,10 +6,11 @@ import shlex
 from dataclasses import dataclass
 
 from ..charts.base import ReleaseValues, SecretSpec
-from ..spec import DeploymentSpec, IngressController, TlsMode
+from ..charts.hardening import POSTRENDER_COMMAND
+from ..spec import DeploymentSpec, Hardening, IngressController, TlsMode
 from ..spec.base import secret_env_var
 
-__all__ = ["Step", "install_steps", "secret_command", "ingress_prerequisites"]
+__all__ = ["Step", "install_steps", "secret_command", "ingress_prerequisites", "postrender_flag"]
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,14 @@ def secret_command(secret: SecretSpec) -> str:
     return " \\\n    ".join(parts)
 
 
+def postrender_flag(spec: DeploymentSpec) -> str:
+    """`` --post-renderer flytekit-deploy-postrender`` when ``hardening`` is restricted: it patches what the
+    charts hard-code (see :mod:`flytekit_deploy.charts.postrender`); the console script comes with the kit."""
+    if spec.hardening_level is Hardening.RESTRICTED:
+        return f" --post-renderer {shlex.quote(POSTRENDER_COMMAND)}"
+    return ""
+
+
 def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: list[SecretSpec]) -> list[Step]:
     """All steps in order, cluster by cluster, in the order the emitters return releases (data planes before the
     control plane: its cluster-credentials Secret is made from the data planes' tokens). Ingress prerequisites go
@@ -179,6 +188,7 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
             )
             if release.extra_helm_args:
                 command += " " + " ".join(release.extra_helm_args)
+            command += postrender_flag(spec)
             steps.append(
                 Step(
                     cluster,

@@ -20,6 +20,7 @@ from .platform import (
     LocalRuntime,
     LocalSettings,
     OnPremSettings,
+    Hardening,
     Profile,
 )
 from .projects import Project, Projects, Quota
@@ -59,6 +60,7 @@ __all__ = [
     "MAIN_CHARTS",
     "Observability",
     "OnPremSettings",
+    "Hardening",
     "Profile",
     "Project",
     "Projects",
