@@ -25,6 +25,8 @@ from .render import RenderedObject
 
 if TYPE_CHECKING:
     from ..plan import Plan
+    from ..spec import DeploymentSpec
+    from .chart_source import ChartSet
     from .plan_render import PlanRender
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "pod_security_findings",
     "as_installed",
     "pod_security_table",
+    "pod_security_doctor",
+    "pod_security_report",
 ]
 
 BASELINE = "baseline"
@@ -342,7 +346,7 @@ def pod_security_table(renders: Mapping[str, tuple[Plan, PlanRender]]) -> list[d
     """One row per preset: workloads, baseline and restricted violations, the rules broken (for the wiki).
 
     ``renders`` maps a preset name to its ``(plan, render)`` (see
-    :func:`flytekit_deploy.checks.pod_security_report`, which builds them)."""
+    :func:`pod_security_report`, which builds them)."""
     rows: list[dict[str, Any]] = []
     for name, (plan, rendered) in renders.items():
         workloads = sum(
@@ -362,3 +366,40 @@ def pod_security_table(renders: Mapping[str, tuple[Plan, PlanRender]]) -> list[d
             }
         )
     return rows
+
+
+def _render_spec(spec: DeploymentSpec, charts: ChartSet | None) -> tuple[Plan, PlanRender]:
+    from ..plan import build_plan
+    from .chart_source import locate_chart_source, prepare_charts
+    from .plan_render import render_plan
+
+    plan = build_plan(spec)
+    chart_set = charts or prepare_charts(locate_chart_source())
+    return plan, as_installed(plan, render_plan(plan, chart_set))
+
+
+def pod_security_doctor(
+    spec: DeploymentSpec, charts: ChartSet | None = None, level: str = RESTRICTED
+) -> list[Finding]:
+    """For ``doctor --render``: render ``spec``'s plan with the real charts, pass it through the post-renderer
+    where the install commands use it, and report every Pod Security violation (plus any release that did not
+    render). ``charts`` defaults to the prepared v1.16.8 charts found by
+    :func:`~.chart_source.locate_chart_source` (a clear error with the ``helm pull`` line when absent)."""
+    plan, rendered = _render_spec(spec, charts)
+    return [*rendered.failures, *pod_security_findings(plan, rendered, level)]
+
+
+def pod_security_report(
+    presets: Mapping[str, DeploymentSpec] | None = None, charts: ChartSet | None = None
+) -> list[dict[str, Any]]:
+    """Each preset's Pod Security result as table rows (the wiki's security chapter shows it, generated):
+    preset, profile, hardening, workloads, baseline and restricted violations, rules broken."""
+    if presets is None:
+        from ..presets import get_preset, preset_names
+
+        presets = {name: get_preset(name) for name in preset_names()}
+    if charts is None:
+        from .chart_source import locate_chart_source, prepare_charts
+
+        charts = prepare_charts(locate_chart_source())
+    return pod_security_table({name: _render_spec(spec, charts) for name, spec in presets.items()})
