@@ -51,6 +51,19 @@ POSTRENDER_COMMAND = "flytekit-deploy-postrender"
 POSTRENDER_MODULE = "flytekit_deploy.charts.postrender"
 RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
 OIDC_SECRET_ENV = "FLYTE_SECRET_oidc_client_secret"
+FLYTEADMIN_CHART_RESOURCES: dict[str, Any] = {
+    "limits": {"cpu": "250m", "ephemeral-storage": "100Mi", "memory": "500Mi"},
+    "requests": {"cpu": "10m", "ephemeral-storage": "50Mi", "memory": "50Mi"},
+}
+"""flyte-core v1.16.8 ``values.yaml`` ``flyteadmin.resources``: what flyteadmin gets when the spec sets none."""
+BINARY_RESOURCES: dict[str, Any] = {
+    "requests": {"cpu": "250m", "memory": "800Mi"},
+    "limits": {"cpu": "1900m", "memory": "2450Mi"},
+}
+"""flyte-binary's budget when the spec sets none: the sum of flyte-core v1.16.8's default resources of the services
+the single binary runs (flyteadmin, flytescheduler, datacatalog, flytepropeller, flyteconsole, webhook; the
+webhook sets requests only, counted as its limit too). The chart applies ``deployment.resources`` to the init
+containers as well."""
 
 
 def pod_security_context(uid: int = FLYTE_UID, fs_group: bool = True) -> dict[str, Any]:
@@ -98,6 +111,10 @@ def _flyte_core(values: dict[str, Any]) -> dict[str, Any]:
         context = pod_security_context(uid, fs_group=key != "flyteconsole")
         context["seLinuxOptions"] = None  # upstream's spc_t breaks Pod Security baseline
         fragment[key] = {"securityContext": context}
+    admin_resources = (values.get("flyteadmin") or {}).get("resources") or FLYTEADMIN_CHART_RESOURCES
+    if not (values.get("cluster_resource_manager") or {}).get("resources"):
+        # the sync Deployment runs the flyteadmin image's clusterresource controller: size it like flyteadmin
+        fragment["cluster_resource_manager"] = {"resources": copy_values(admin_resources)}
     admin = values.get("flyteadmin") or {}
     env = list(admin.get("env") or [])
     oidc = next((e for e in env if e.get("name") == OIDC_SECRET_ENV), None)
@@ -116,10 +133,14 @@ def _flyte_core(values: dict[str, Any]) -> dict[str, Any]:
     return fragment
 
 
-def _flyte_binary() -> dict[str, Any]:
+def _flyte_binary(spec: DeploymentSpec, values: dict[str, Any]) -> dict[str, Any]:
     container = container_security_context()
+    image = (values.get("deployment") or {}).get("image") or {}
     return {
         "deployment": {
+            # the source chart says tag "latest" (the release stamps the version): pin the release's image
+            "image": {"tag": image.get("tag") or spec.chart_version},
+            "resources": (values.get("deployment") or {}).get("resources") or copy_values(BINARY_RESOURCES),
             "podSecurityContext": {"enabled": True, **pod_security_context()},
             "securityContext": container,
             "waitForDB": {"securityContext": copy_values(container)},
@@ -139,7 +160,7 @@ def hardening_values(spec: DeploymentSpec, chart: str, values: dict[str, Any]) -
     if chart == "flyte-core":
         return deep_merge(values, _flyte_core(values), keep_null=True)
     if chart == "flyte-binary":
-        return deep_merge(values, _flyte_binary(), keep_null=True)
+        return deep_merge(values, _flyte_binary(spec, values), keep_null=True)
     return values
 
 

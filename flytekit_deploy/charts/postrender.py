@@ -15,6 +15,9 @@ Security forbids outright (``allowPrivilegeEscalation`` other than false is set 
 * an init container without resources gets the resources of the pod's first container (it runs the same
   image's binary: migrations, secret generation; the pod's effective request is the maximum, so scheduling does
   not change);
+* a long-running container without liveness/readiness probes that declares a port gets TCP probes on the port
+  the chart tells Prometheus to scrape (``prometheus.io/port``: the flytestdlib profiler every Flyte Go service
+  starts first), else on its first declared port; nothing is guessed for a container that declares no port;
 * ``automountServiceAccountToken: false`` only where the pod's ServiceAccount is created by this release and no
   RoleBinding/ClusterRoleBinding of the release names it, or the pod uses the ``default`` account. Pods whose
   account is bound (flyteadmin and cluster-resource sync, propeller, the webhook, the single binary: they call
@@ -35,7 +38,17 @@ __all__ = ["harden_objects", "harden_stream", "main"]
 
 ALLOWED_SELINUX = {"container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
+LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}
 TMP_VOLUME = "fkd-tmp"
+
+
+def _pod_annotations(obj: dict[str, Any]) -> Mapping[str, Any]:
+    spec = obj.get("spec") or {}
+    if obj.get("kind") == "Pod":
+        return (obj.get("metadata") or {}).get("annotations") or {}
+    if obj.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return ((spec.get("template") or {}).get("metadata") or {}).get("annotations") or {}
 
 
 def _pod_spec(obj: dict[str, Any]) -> dict[str, Any] | None:
@@ -73,7 +86,26 @@ def _harden_selinux(context: dict[str, Any]) -> None:
             context.pop("seLinuxOptions")
 
 
-def _harden_pod(pod: dict[str, Any]) -> None:
+def _probe_port(container: Mapping[str, Any], annotations: Mapping[str, Any]) -> int | None:
+    ports = [p.get("containerPort") for p in container.get("ports") or [] if p.get("containerPort")]
+    scraped = str(annotations.get("prometheus.io/port", ""))
+    if scraped.isdigit() and int(scraped) in ports:
+        return int(scraped)
+    return int(ports[0]) if ports else None
+
+
+def _add_probes(container: dict[str, Any], annotations: Mapping[str, Any]) -> None:
+    port = _probe_port(container, annotations)
+    if port is None:
+        return
+    container.setdefault(
+        "livenessProbe",
+        {"tcpSocket": {"port": port}, "initialDelaySeconds": 30, "periodSeconds": 10, "failureThreshold": 6},
+    )
+    container.setdefault("readinessProbe", {"tcpSocket": {"port": port}, "periodSeconds": 5})
+
+
+def _harden_pod(pod: dict[str, Any], annotations: Mapping[str, Any], long_running: bool) -> None:
     context = pod.get("securityContext") or {}
     pod["securityContext"] = context
     context.setdefault("runAsNonRoot", True)
@@ -87,6 +119,8 @@ def _harden_pod(pod: dict[str, Any]) -> None:
     for key in ("initContainers", "containers"):
         for container in pod.get(key) or []:
             _harden_container(pod, container)
+            if key == "containers" and long_running:
+                _add_probes(container, annotations)
             if key == "initContainers" and not container.get("resources") and main.get("resources"):
                 container["resources"] = yaml.safe_load(yaml.safe_dump(main["resources"]))
 
@@ -129,7 +163,7 @@ def harden_objects(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
         pod = _pod_spec(obj) if isinstance(obj, dict) else None
         if pod is None:
             continue
-        _harden_pod(pod)
+        _harden_pod(pod, _pod_annotations(obj), obj.get("kind") in LONG_RUNNING)
         account = str(pod.get("serviceAccountName") or "default")
         if "automountServiceAccountToken" not in pod and (
             account == "default" or (account in created and account not in bound)
