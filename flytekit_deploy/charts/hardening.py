@@ -19,8 +19,10 @@ choose the same identities; the evidence for each choice (docs/hardening.md says
 * **No ``seLinuxOptions.type: spc_t``**: upstream's defaults ask for the "super privileged container" type,
   which Pod Security ``baseline`` forbids; the services need no SELinux privilege (they read Secrets and
   ConfigMaps and write emptyDirs), so the kit removes it (``null`` deletes a chart default in Helm).
-* The OIDC client secret reaches FlyteAdmin as a file, not an environment variable: FlyteAdmin's secret manager
-  reads ``FLYTE_SECRET_<name>`` or, failing that, the file ``/etc/secrets/<name>``.
+* The OIDC client secret reaches FlyteAdmin as a file, not an environment variable: FlyteAdmin's
+  ``auth.userAuth.openId.clientSecretFile`` (generated config reference) names a file to read it from; the kit
+  mounts the person's Secret at ``/etc/flyte/oidc-client-secret`` (not inside the chart's read-only
+  ``/etc/secrets/`` volume, where a nested mount point cannot be created).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ POSTRENDER_COMMAND = "flytekit-deploy-postrender"
 POSTRENDER_MODULE = "flytekit_deploy.charts.postrender"
 RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
 OIDC_SECRET_ENV = "FLYTE_SECRET_oidc_client_secret"
+OIDC_VOLUME = "oidc-client-secret"
+OIDC_DIR = "/etc/flyte/oidc-client-secret"
 FLYTEADMIN_CHART_RESOURCES: dict[str, Any] = {
     "limits": {"cpu": "250m", "ephemeral-storage": "100Mi", "memory": "500Mi"},
     "requests": {"cpu": "10m", "ephemeral-storage": "50Mi", "memory": "50Mi"},
@@ -105,31 +109,52 @@ _BINARY_CONTAINERS = {
 }
 
 
-def _flyte_core(values: dict[str, Any]) -> dict[str, Any]:
-    fragment: dict[str, Any] = {}
-    for key, (_, uid) in _CORE_PODS.items():
-        context = pod_security_context(uid, fs_group=key != "flyteconsole")
-        context["seLinuxOptions"] = None  # upstream's spc_t breaks Pod Security baseline
-        fragment[key] = {"securityContext": context}
-    admin_resources = (values.get("flyteadmin") or {}).get("resources") or FLYTEADMIN_CHART_RESOURCES
-    if not (values.get("cluster_resource_manager") or {}).get("resources"):
-        # the sync Deployment runs the flyteadmin image's clusterresource controller: size it like flyteadmin
-        fragment["cluster_resource_manager"] = {"resources": copy_values(admin_resources)}
+def _enabled(values: dict[str, Any], key: str) -> bool:
+    """A component the values keep (a disabled or absent one stays out of the values, as the emitters leave it)."""
+    block = values.get(key)
+    return isinstance(block, dict) and block.get("enabled", True) is not False
+
+
+def _oidc_secret_as_file(values: dict[str, Any], fragment: dict[str, Any]) -> None:
+    """FLYTE_SECRET_oidc_client_secret (an env var) becomes a file FlyteAdmin reads through
+    ``auth.userAuth.openId.clientSecretFile``. Not under ``/etc/secrets/``: that is the chart's read-only Secret
+    volume, and a file mount nested in a read-only volume cannot create its mount point."""
     admin = values.get("flyteadmin") or {}
     env = list(admin.get("env") or [])
     oidc = next((e for e in env if e.get("name") == OIDC_SECRET_ENV), None)
-    if oidc is not None:
-        ref = oidc["valueFrom"]["secretKeyRef"]
-        name = "oidc-client-secret"
-        fragment["flyteadmin"]["env"] = [e for e in env if e is not oidc] or None
-        fragment["flyteadmin"]["additionalVolumes"] = [
-            *(admin.get("additionalVolumes") or []),
-            {"name": name, "secret": {"secretName": ref["name"], "items": [{"key": ref["key"], "path": "value"}]}},
-        ]
-        fragment["flyteadmin"]["additionalVolumeMounts"] = [
-            *(admin.get("additionalVolumeMounts") or []),
-            {"name": name, "mountPath": "/etc/secrets/oidc_client_secret", "subPath": "value", "readOnly": True},
-        ]
+    if oidc is None:
+        return
+    ref = oidc["valueFrom"]["secretKeyRef"]
+    block = fragment.setdefault("flyteadmin", {})
+    block["env"] = [e for e in env if e is not oidc] or None
+    block["additionalVolumes"] = [
+        *(admin.get("additionalVolumes") or []),
+        {"name": OIDC_VOLUME, "secret": {"secretName": ref["name"], "items": [{"key": ref["key"], "path": "value"}]}},
+    ]
+    block["additionalVolumeMounts"] = [
+        *(admin.get("additionalVolumeMounts") or []),
+        {"name": OIDC_VOLUME, "mountPath": OIDC_DIR, "readOnly": True},
+    ]
+    fragment["configmap"] = {
+        "adminServer": {"auth": {"userAuth": {"openId": {"clientSecretFile": f"{OIDC_DIR}/value"}}}}
+    }
+
+
+def _flyte_core(values: dict[str, Any]) -> dict[str, Any]:
+    fragment: dict[str, Any] = {}
+    for key, (_, uid) in _CORE_PODS.items():
+        if not _enabled(values, key):  # absent or disabled: the post-renderer covers what the chart renders
+            continue
+        context = pod_security_context(uid, fs_group=key != "flyteconsole")
+        context["seLinuxOptions"] = None  # upstream's spc_t breaks Pod Security baseline
+        fragment[key] = {"securityContext": context}
+    _oidc_secret_as_file(values, fragment)
+    admin_resources = (values.get("flyteadmin") or {}).get("resources") or FLYTEADMIN_CHART_RESOURCES
+    if _enabled(values, "cluster_resource_manager") and not (values.get("cluster_resource_manager") or {}).get(
+        "resources"
+    ):
+        # the sync Deployment runs the flyteadmin image's clusterresource controller: size it like flyteadmin
+        fragment["cluster_resource_manager"] = {"resources": copy_values(admin_resources)}
     return fragment
 
 

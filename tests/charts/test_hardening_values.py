@@ -67,7 +67,9 @@ def test_flyte_core_values_remove_spc_t_and_move_the_oidc_secret_to_a_file() -> 
     admin = values["flyteadmin"]
     assert not any(e["name"] == "FLYTE_SECRET_oidc_client_secret" for e in admin.get("env") or [])
     mount = next(m for m in admin["additionalVolumeMounts"] if m["name"] == "oidc-client-secret")
-    assert mount["mountPath"] == "/etc/secrets/oidc_client_secret"
+    assert mount["mountPath"] == "/etc/flyte/oidc-client-secret"  # not inside the read-only /etc/secrets/ volume
+    open_id = values["configmap"]["adminServer"]["auth"]["userAuth"]["openId"]
+    assert open_id["clientSecretFile"] == "/etc/flyte/oidc-client-secret/value"
     assert values["cluster_resource_manager"]["resources"] == FLYTEADMIN_CHART_RESOURCES
 
 
@@ -103,3 +105,61 @@ def test_evidence_tables_match_upstream_defaults(shared_reference: Path) -> None
     assert mebi(BINARY_RESOURCES["limits"]["memory"]) == sum(mebi(r["memory"]) for r in limits)
     binary = yaml.safe_load((shared_reference / "charts/flyte-binary/values.yaml").read_text())
     assert binary["deployment"]["podSecurityContext"]["runAsUser"] == 65534  # the identity the kit enables
+
+
+HARDENING_KEYS = {
+    "flyte-binary": (
+        "deployment.podSecurityContext",
+        "deployment.securityContext",
+        "deployment.waitForDB.securityContext",
+        "deployment.genAdminAuthSecret.securityContext",
+        "deployment.image.tag",
+        "deployment.resources",
+    ),
+    "flyte-core": (
+        *(f"{c}.securityContext" for c in ("flyteadmin", "datacatalog", "flytescheduler", "flytepropeller",
+                                           "webhook", "flyteconsole")),
+        "flyteadmin.env",
+        "flyteadmin.additionalVolumes",
+        "flyteadmin.additionalVolumeMounts",
+        "configmap.adminServer.auth.userAuth.openId.clientSecretFile",
+        "cluster_resource_manager.resources",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ["eks-production", "eks-core", "eks-multicluster", "aks-production"])
+def test_hardening_only_adds_its_own_keys(name: str) -> None:
+    """The reference tests compare presets with upstream with hardening off; this is what makes that fair."""
+    from flytekit_deploy.charts.common import walk_leaves
+
+    on = build_plan(get_preset(name))
+    off = build_plan(_with(name, hardening="off"))
+    for hardened, plain in zip(on.releases, off.releases, strict=True):
+        a, b = dict(walk_leaves(hardened.values)), dict(walk_leaves(plain.values))
+        changed = {p for p in set(a) | set(b) if a.get(p, "<absent>") != b.get(p, "<absent>")}
+        prefixes = HARDENING_KEYS[hardened.chart.value]
+        assert changed, "hardening changed nothing"
+        stray = sorted(p for p in changed if not any(p == k or p.startswith((k + ".", k + "[")) for k in prefixes))
+        assert not stray, stray
+
+
+@pytest.mark.needs_shared
+def test_the_render_reads_the_oidc_secret_from_the_file(preset_renders: dict) -> None:
+    """In what Helm renders: no container has the secret in its environment, flyteadmin mounts it, and the admin
+    config file names it (FlyteAdmin's auth.userAuth.openId.clientSecretFile)."""
+    plan, rendered = preset_renders["eks-core"]
+    objects = rendered.objects(plan.releases[0].filename)
+    admin = next(o.body for o in objects if o.kind == "Deployment" and o.name == "flyteadmin")
+    pod = admin["spec"]["template"]["spec"]
+    for container in pod["initContainers"] + pod["containers"]:
+        assert all(e["name"] != "FLYTE_SECRET_oidc_client_secret" for e in container.get("env") or [])
+    main_container = next(c for c in pod["containers"] if c["name"] == "flyteadmin")
+    assert {"name": "oidc-client-secret", "mountPath": "/etc/flyte/oidc-client-secret", "readOnly": True} in (
+        main_container["volumeMounts"]
+    )
+    secret = next(v for v in pod["volumes"] if v["name"] == "oidc-client-secret")["secret"]
+    assert secret["items"] == [{"key": "oidc_client_secret", "path": "value"}]
+    configs = [o.body for o in objects if o.kind == "ConfigMap"]
+    text = "\n".join(str(v) for c in configs for v in (c.get("data") or {}).values())
+    assert "clientSecretFile: /etc/flyte/oidc-client-secret/value" in text
