@@ -59,9 +59,9 @@ def write_renders(root: Path, reference: Path, charts: ChartSet) -> None:
             objects = [o.body for o in rendered.objects(release.filename)]
             _write(root / "ours" / release.chart.value, f"{name}--{release.filename}", objects)
     for chart, overlays in UPSTREAM.items():
-        for overlay, release in overlays:
+        for overlay, release_name in overlays:
             values = yaml.safe_load((reference / "charts" / chart / overlay).read_text()) or {}
-            result = render_chart(charts.path(chart), values, release=release, namespace="flyte")
+            result = render_chart(charts.path(chart), values, release=release_name, namespace="flyte")
             _write(root / "upstream" / chart, overlay, [o.body for o in result.objects])
 
 

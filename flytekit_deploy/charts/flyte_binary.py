@@ -24,7 +24,6 @@ from ..spec import (
 )
 from .base import ReleaseValues
 from .common import deep_merge
-from .hardening import hardening_comments, hardening_values
 from .connector import AZURE_USE_LABEL, identity_annotations, needs_connector_service, resources_values
 from .flyte_binary_access import add_auth, add_ingress
 from .flyte_binary_config import (
@@ -36,6 +35,7 @@ from .flyte_binary_config import (
     inline_secret,
     logging_values,
 )
+from .hardening import hardening_comments, hardening_values
 
 __all__ = ["emit", "DB_PASSWORD_DIR", "TOP_LEVEL_ORDER", "CONFIGURATION_ORDER"]
 

@@ -18,7 +18,6 @@ from ..errors import Problem, SpecError
 from ..spec import ChartName, DeploymentModel, DeploymentSpec
 from .base import ReleaseValues
 from .common import deep_merge
-from .hardening import hardening_comments, hardening_values
 from .connector import cluster_of
 from .flyte_core_access import add_auth, add_ingress
 from .flyte_core_clusters import control_plane_profile, credentials_notes, credentials_secret, data_plane_profile
@@ -27,6 +26,7 @@ from .flyte_core_data import add_database, add_project_resources, add_storage
 from .flyte_core_deps import deps_release
 from .flyte_core_parts import ALL_IN_ONE, CONTROL_PLANE, DATA_PLANE, Parts, merge
 from .flyte_core_services import add_identity, add_monitoring, add_scheduler, add_services
+from .hardening import hardening_comments, hardening_values
 
 __all__ = ["CHART", "emit", "build_parts"]
 

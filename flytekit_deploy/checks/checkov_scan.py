@@ -51,9 +51,7 @@ def checkov_available() -> str:
     exe = _executable()
     if exe is None:
         return f"checkov is not installed ({CHECKOV_HINT})"
-    probe = subprocess.run(
-        [exe, "--version"], capture_output=True, text=True, env=_env(), check=False, timeout=300
-    )
+    probe = subprocess.run([exe, "--version"], capture_output=True, text=True, env=_env(), check=False, timeout=300)
     if probe.returncode != 0:
         return f"checkov does not start: {probe.stderr.strip().splitlines()[-1:]} ({CHECKOV_HINT})"
     return ""

@@ -126,14 +126,10 @@ def _baseline(meta: Mapping[str, Any], pod: Mapping[str, Any]) -> Iterator[Viola
         yield Violation(BASELINE, "host-process", "", "securityContext.windowsOptions.hostProcess", "host process")
     for volume in pod.get("volumes") or []:
         if "hostPath" in volume:
-            yield Violation(
-                BASELINE, "host-path", "", f"volumes[{volume.get('name')}].hostPath", "hostPath volume"
-            )
+            yield Violation(BASELINE, "host-path", "", f"volumes[{volume.get('name')}].hostPath", "hostPath volume")
     for sysctl in psc.get("sysctls") or []:
         if sysctl.get("name") not in SAFE_SYSCTLS:
-            yield Violation(
-                BASELINE, "sysctls", "", "securityContext.sysctls", f"unsafe sysctl {sysctl.get('name')}"
-            )
+            yield Violation(BASELINE, "sysctls", "", "securityContext.sysctls", f"unsafe sysctl {sysctl.get('name')}")
     yield from _selinux("", psc)
     yield from _seccomp_unconfined("", psc)
     yield from _apparmor_field("", psc)
@@ -164,9 +160,7 @@ def _baseline(meta: Mapping[str, Any], pod: Mapping[str, Any]) -> Iterator[Viola
             )
         for port in container.get("ports") or []:
             if port.get("hostPort"):
-                yield Violation(
-                    BASELINE, "host-ports", name, "ports[].hostPort", f"hostPort {port.get('hostPort')}"
-                )
+                yield Violation(BASELINE, "host-ports", name, "ports[].hostPort", f"hostPort {port.get('hostPort')}")
         if csc.get("procMount", "Default") != "Default":
             yield Violation(
                 BASELINE, "proc-mount", name, "securityContext.procMount", f"procMount {csc.get('procMount')}"
@@ -378,9 +372,7 @@ def _render_spec(spec: DeploymentSpec, charts: ChartSet | None) -> tuple[Plan, P
     return plan, as_installed(plan, render_plan(plan, chart_set))
 
 
-def pod_security_doctor(
-    spec: DeploymentSpec, charts: ChartSet | None = None, level: str = RESTRICTED
-) -> list[Finding]:
+def pod_security_doctor(spec: DeploymentSpec, charts: ChartSet | None = None, level: str = RESTRICTED) -> list[Finding]:
     """For ``doctor --render``: render ``spec``'s plan with the real charts, pass it through the post-renderer
     where the install commands use it, and report every Pod Security violation (plus any release that did not
     render). ``charts`` defaults to the prepared v1.16.8 charts found by

@@ -81,7 +81,9 @@ def test_multi_cluster_keeps_its_own_admin_volumes() -> None:
 
 
 def test_an_override_still_wins() -> None:
-    spec = _with("eks-production", overrides={"flyte-binary": {"deployment": {"podSecurityContext": {"runAsUser": 4242}}}})
+    spec = _with(
+        "eks-production", overrides={"flyte-binary": {"deployment": {"podSecurityContext": {"runAsUser": 4242}}}}
+    )
     assert build_plan(spec).releases[0].values["deployment"]["podSecurityContext"]["runAsUser"] == 4242
 
 
@@ -117,8 +119,10 @@ HARDENING_KEYS = {
         "deployment.resources",
     ),
     "flyte-core": (
-        *(f"{c}.securityContext" for c in ("flyteadmin", "datacatalog", "flytescheduler", "flytepropeller",
-                                           "webhook", "flyteconsole")),
+        *(
+            f"{c}.securityContext"
+            for c in ("flyteadmin", "datacatalog", "flytescheduler", "flytepropeller", "webhook", "flyteconsole")
+        ),
         "flyteadmin.env",
         "flyteadmin.additionalVolumes",
         "flyteadmin.additionalVolumeMounts",

@@ -142,9 +142,20 @@ def test_real_helm_runs_the_post_renderer_and_its_output_passes_restricted(
         assert install.endswith(f"--post-renderer {POSTRENDER_COMMAND}")
         values = tmp_path / release.filename
         values.write_text(yaml.safe_dump(release.values))
-        base = [helm, "template", release.release, str(prepared_charts.path(release.chart.value)), "-n",
-                release.namespace, "-f", str(values), "--kube-version", "1.29",
-                "--api-versions", "apiextensions.k8s.io/v1/CustomResourceDefinition"]
+        base = [
+            helm,
+            "template",
+            release.release,
+            str(prepared_charts.path(release.chart.value)),
+            "-n",
+            release.namespace,
+            "-f",
+            str(values),
+            "--kube-version",
+            "1.29",
+            "--api-versions",
+            "apiextensions.k8s.io/v1/CustomResourceDefinition",
+        ]
         plain = subprocess.run(base, capture_output=True, text=True, env=env, check=True, timeout=120).stdout
         hardened = subprocess.run(
             [*base, "--post-renderer", POSTRENDER_COMMAND], capture_output=True, text=True, env=env, timeout=120

@@ -91,8 +91,11 @@ def test_container_rules_apply_to_init_containers_too(
 
 
 def test_pod_level_settings_are_inherited_and_missing_ones_reported() -> None:
-    bare = {"name": "app", "image": "x", "securityContext": {"allowPrivilegeEscalation": False,
-                                                              "capabilities": {"drop": ["ALL"]}}}
+    bare = {
+        "name": "app",
+        "image": "x",
+        "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+    }
     pod = {"containers": [bare]}
     assert _rules({"kind": "Pod", "metadata": {"name": "p"}, "spec": pod}) == {"run-as-non-root", "seccomp"}
     pod["securityContext"] = {"runAsNonRoot": True, "seccompProfile": {"type": "Localhost", "localhostProfile": "p"}}
@@ -143,8 +146,10 @@ def test_without_the_post_renderer_findings_name_the_file_object_container_and_f
     plan, rendered = preset_renders["eks-core"]
     found = pod_security_findings(plan, rendered)  # values only: flyte-core hard-codes the propeller container
     paths = {f.path for f in found}
-    assert "values-flyte-core.yaml: Deployment/flytepropeller container flytepropeller: " \
+    assert (
+        "values-flyte-core.yaml: Deployment/flytepropeller container flytepropeller: "
         "securityContext.allowPrivilegeEscalation" in paths
+    )
     assert all("--post-renderer flytekit-deploy-postrender" in f.fix for f in found)
     assert all(f.chapter == "security" and f.rule.startswith("pod-security.") for f in found)
 
