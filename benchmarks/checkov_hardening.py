@@ -31,6 +31,7 @@ from flytekit_deploy.checks.pod_security import WORKLOAD_KINDS, as_installed
 from flytekit_deploy.checks.render import render_chart
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset, preset_names
+from flytekit_deploy.spec import DeploymentSpec
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "flyte-v1.16.8"
 UPSTREAM = {
@@ -45,12 +46,15 @@ def _write(folder: Path, name: str, objects: list[Any]) -> None:
     (folder / name).write_text(yaml.safe_dump_all([o for o in objects if o], sort_keys=False))
 
 
-def write_renders(root: Path, reference: Path, charts: ChartSet) -> None:
-    """``root/{ours,upstream}/<chart>/<name>.yaml``: the objects each side would install."""
+def write_renders(root: Path, reference: Path, charts: ChartSet, hardening: str = "") -> None:
+    """``root/{ours,upstream}/<chart>/<name>.yaml``: the objects each side would install (``hardening``: force
+    the spec field, e.g. ``off`` to measure the kit without it)."""
     for name in preset_names():
         spec = get_preset(name)
         if spec.profile.value != "production":
             continue
+        if hardening:
+            spec = DeploymentSpec.model_validate({**spec.model_dump(mode="json"), "hardening": hardening})
         plan = build_plan(spec)
         rendered = as_installed(plan, render_plan(plan, charts))
         if rendered.failures:
@@ -102,13 +106,14 @@ def main() -> int:
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--keep", type=Path, help="write the renders here and keep them")
     parser.add_argument("--detail", action="store_true", help="list every failed check per workload (ours)")
+    parser.add_argument("--hardening", default="", help="force the presets' hardening field (off: the 'before')")
     args = parser.parse_args()
     charts = prepare_charts(args.reference / "charts")
     root = args.keep or Path(tempfile.mkdtemp(prefix="fkd-checkov-"))
     if root.exists() and args.keep:
         shutil.rmtree(root)
     start = time.perf_counter()
-    write_renders(root, args.reference, charts)
+    write_renders(root, args.reference, charts, args.hardening)
     failed = run_checkov(root)
     seconds = time.perf_counter() - start
     table = summarise(root, failed)
