@@ -357,6 +357,7 @@ def pod_security_table(renders: Mapping[str, tuple[Plan, PlanRender]]) -> list[d
                 "baseline violations": len(baseline),
                 "restricted violations": len(restricted),
                 "rules broken": ", ".join(sorted({f.rule.removeprefix("pod-security.") for f in restricted})) or "-",
+                "render": f"{len(rendered.failures)} release(s) did not render" if rendered.failures else "ok",
             }
         )
     return rows

@@ -183,3 +183,25 @@ def test_report_and_doctor_render_specs_themselves(prepared_charts: object) -> N
     assert [r["preset"] for r in rows] == ["eks-production", "onprem-starter"]
     assert rows[0]["restricted violations"] == 0 and rows[1]["restricted violations"] > 0
     assert pod_security_doctor(get_preset("eks-production"), prepared_charts) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.needs_shared
+def test_the_wiki_table_lists_every_preset(prepared_charts: object) -> None:
+    from flytekit_deploy.reference.security import pod_security_table
+
+    table = pod_security_table(prepared_charts)  # type: ignore[arg-type]
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    assert len(lines) == 2 + len(preset_names())
+    production = [line for line in lines if "| production |" in line]
+    assert production and all("| restricted |" in line and "| 0 | 0 |" in line for line in production)
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("name", ["eks-starter", "onprem-starter"])
+def test_opting_in_hardens_a_development_preset_too(prepared_charts: object, name: str) -> None:
+    from flytekit_deploy.checks.pod_security import pod_security_doctor
+    from flytekit_deploy.spec import DeploymentSpec
+
+    spec = DeploymentSpec.model_validate({**get_preset(name).model_dump(mode="json"), "hardening": "restricted"})
+    assert pod_security_doctor(spec, prepared_charts) == []  # type: ignore[arg-type]
+    assert pod_security_doctor(get_preset(name), prepared_charts)  # type: ignore[arg-type]
