@@ -205,3 +205,15 @@ def test_opting_in_hardens_a_development_preset_too(prepared_charts: object, nam
     spec = DeploymentSpec.model_validate({**get_preset(name).model_dump(mode="json"), "hardening": "restricted"})
     assert pod_security_doctor(spec, prepared_charts) == []  # type: ignore[arg-type]
     assert pod_security_doctor(get_preset(name), prepared_charts)  # type: ignore[arg-type]
+
+
+@pytest.mark.needs_shared
+def test_doctor_runs_the_check_on_request(prepared_charts: object) -> None:
+    from flytekit_deploy.checks import doctor
+    from flytekit_deploy.spec import DeploymentSpec
+
+    spec = DeploymentSpec.model_validate({**get_preset("eks-core").model_dump(mode="json"), "hardening": "off"})
+    plain = {f.rule for f in doctor(spec)}
+    rendered = {f.rule for f in doctor(spec, pod_security=True, charts=prepared_charts)}  # type: ignore[arg-type]
+    assert not any(r.startswith("pod-security.") for r in plain)
+    assert {"pod-security.seccomp", "pod-security.selinux", "hardening.off-in-production"} <= rendered
