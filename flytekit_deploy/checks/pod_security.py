@@ -284,10 +284,16 @@ def _fix(chart: str, kind: str, name: str, violation: Violation) -> str:
     )
 
 
+def _is_hook(body: Any) -> bool:
+    annotations = (body.get("metadata") or {}).get("annotations") or {} if isinstance(body, Mapping) else {}
+    return "helm.sh/hook" in annotations
+
+
 def as_installed(plan: Plan, rendered: PlanRender) -> PlanRender:
     """``rendered`` as the cluster receives it: each release whose helm command carries the kit's
     ``--post-renderer`` gets its objects through :func:`~flytekit_deploy.charts.postrender.harden_objects`, the
-    function Helm runs (tests compare it with ``helm template --post-renderer``)."""
+    function Helm runs (tests compare it with ``helm template --post-renderer``). Hooks stay as rendered: Helm 3
+    passes only the release's manifests, not its hooks, to a post-renderer."""
     from ..charts.postrender import harden_objects
     from .plan_render import PlanRender
 
@@ -301,9 +307,10 @@ def as_installed(plan: Plan, rendered: PlanRender) -> PlanRender:
         if filename not in hardened:
             out.results[filename] = result
             continue
-        bodies = harden_objects([copy.deepcopy(obj.body) for obj in result.objects if obj.body])
+        hooks = tuple(obj for obj in result.objects if _is_hook(obj.body))  # Helm 3 post-renders no hooks
+        bodies = harden_objects([copy.deepcopy(o.body) for o in result.objects if o.body and o not in hooks])
         objects = tuple(RenderedObject(source="post-renderer", index=i, body=b) for i, b in enumerate(bodies))
-        out.results[filename] = replace(result, objects=objects)
+        out.results[filename] = replace(result, objects=objects + hooks)
     return out
 
 

@@ -217,3 +217,33 @@ def test_doctor_runs_the_check_on_request(prepared_charts: object) -> None:
     rendered = {f.rule for f in doctor(spec, pod_security=True, charts=prepared_charts)}  # type: ignore[arg-type]
     assert not any(r.startswith("pod-security.") for r in plain)
     assert {"pod-security.seccomp", "pod-security.selinux", "hardening.off-in-production"} <= rendered
+
+
+def test_hooks_are_not_post_rendered_so_their_violations_stay() -> None:
+    """Helm 3 sends a post-renderer the release's manifests but not its hooks: the check must not pretend."""
+
+    from flytekit_deploy.checks.plan_render import PlanRender
+    from flytekit_deploy.checks.render import RenderedObject, RenderResult
+    from flytekit_deploy.plan import build_plan
+
+    plan = build_plan(get_preset("eks-production"))
+    filename = plan.releases[0].filename
+    hook = {
+        "kind": "Job",
+        "metadata": {"name": "migrate", "annotations": {"helm.sh/hook": "pre-install"}},
+        "spec": {"template": {"spec": {"containers": [{"name": "m", "image": "x"}]}}},
+    }
+    plain = {**copy.deepcopy(hook), "metadata": {"name": "plain"}}
+    result = RenderResult(
+        "r",
+        "flyte",
+        "flyte-binary",
+        "v1.16.8",
+        "helm",
+        "1.29",
+        (),
+        {},
+        (RenderedObject("a", 0, hook), RenderedObject("b", 1, plain)),
+    )
+    found = pod_security_findings(plan, as_installed(plan, PlanRender(results={filename: result})))
+    assert found and all("Job/migrate" in f.path for f in found)
