@@ -170,3 +170,18 @@ def test_real_helm_runs_the_post_renderer_and_its_output_passes_restricted(
         before = [o for o in yaml.safe_load_all(plain) if o and o["kind"] in WORKLOAD_KINDS]
         # flyte-binary's values reach every security context; flyte-core hard-codes some (propeller, sync)
         assert any(object_violations(o) for o in before) is (release.chart.value == "flyte-core")
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("name", ["eks-production", "eks-core", "gke-multicluster"])
+def test_post_rendered_objects_pass_the_kubernetes_schemas(preset_renders: dict[str, Any], name: str) -> None:
+    """What the post-renderer adds (probes, /tmp volumes, security contexts) is valid Kubernetes 1.29, strict."""
+    pytest.importorskip("kubernetes_validate", reason="pip install 'flytekit-deploy[helm]'")
+    from flytekit_deploy.checks.kube_schema import validate_objects
+    from flytekit_deploy.checks.pod_security import as_installed
+
+    plan, rendered = preset_renders[name]
+    for filename, result in as_installed(plan, rendered).results.items():
+        assert [o.source for o in result.objects if o.source == "post-renderer"], "nothing was post-rendered"
+        problems = [f for f in validate_objects(result.objects, release=filename) if f.severity.value != "info"]
+        assert problems == [], [f"{f.path}: {f.message}" for f in problems]
