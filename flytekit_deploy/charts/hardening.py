@@ -48,6 +48,7 @@ __all__ = [
 
 FLYTE_UID = 65534
 CONSOLE_UID = 1000
+CONSOLE_PORT = 8080
 POSTRENDER_COMMAND = "flytekit-deploy-postrender"
 """The console script (pyproject ``[project.scripts]``) Helm runs with ``--post-renderer``."""
 POSTRENDER_MODULE = "flytekit_deploy.charts.postrender"
@@ -148,6 +149,16 @@ def _flyte_core(values: dict[str, Any]) -> dict[str, Any]:
         context = pod_security_context(uid, fs_group=key != "flyteconsole")
         context["seLinuxOptions"] = None  # upstream's spc_t breaks Pod Security baseline
         fragment[key] = {"securityContext": context}
+    console = values.get("flyteconsole") or {}
+    if "flyteconsole" in fragment and not (console.get("livenessProbe") or console.get("readinessProbe")):
+        # the console serves on 8080, the only port its Deployment always declares (values key: flyteconsole.*Probe)
+        fragment["flyteconsole"]["livenessProbe"] = {
+            "tcpSocket": {"port": CONSOLE_PORT},
+            "initialDelaySeconds": 10,
+            "periodSeconds": 10,
+            "failureThreshold": 6,
+        }
+        fragment["flyteconsole"]["readinessProbe"] = {"tcpSocket": {"port": CONSOLE_PORT}, "periodSeconds": 5}
     _oidc_secret_as_file(values, fragment)
     admin_resources = (values.get("flyteadmin") or {}).get("resources") or FLYTEADMIN_CHART_RESOURCES
     if _enabled(values, "cluster_resource_manager") and not (values.get("cluster_resource_manager") or {}).get(

@@ -119,6 +119,8 @@ HARDENING_KEYS = {
         "deployment.resources",
     ),
     "flyte-core": (
+        "flyteconsole.livenessProbe",
+        "flyteconsole.readinessProbe",
         *(
             f"{c}.securityContext"
             for c in ("flyteadmin", "datacatalog", "flytescheduler", "flytepropeller", "webhook", "flyteconsole")
