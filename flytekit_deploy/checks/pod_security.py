@@ -290,21 +290,18 @@ def _is_hook(body: Any) -> bool:
 
 
 def as_installed(plan: Plan, rendered: PlanRender) -> PlanRender:
-    """``rendered`` as the cluster receives it: each release whose helm command carries the kit's
-    ``--post-renderer`` gets its objects through :func:`~flytekit_deploy.charts.postrender.harden_objects`, the
+    """``rendered`` as the cluster receives it: when the plan's helm commands carry the kit's
+    ``--post-renderer`` (:func:`~flytekit_deploy.plan.commands.postrender_flag`), each release gets its objects through :func:`~flytekit_deploy.charts.postrender.harden_objects`, the
     function Helm runs (tests compare it with ``helm template --post-renderer``). Hooks stay as rendered: Helm 3
     passes only the release's manifests, not its hooks, to a post-renderer."""
     from ..charts.postrender import harden_objects
+    from ..plan.commands import postrender_flag
     from .plan_render import PlanRender
 
-    hardened = {
-        step.command.split(" -f ")[-1].split()[0]
-        for step in plan.steps
-        if f"--post-renderer {POSTRENDER_COMMAND}" in step.command and " -f " in step.command
-    }
+    hardened = bool(postrender_flag(plan.spec))  # the flag every helm command of the plan carries, or none
     out = PlanRender(failures=list(rendered.failures))
     for filename, result in rendered.results.items():
-        if filename not in hardened:
+        if not hardened:
             out.results[filename] = result
             continue
         hooks = tuple(obj for obj in result.objects if _is_hook(obj.body))  # Helm 3 post-renders no hooks
