@@ -17,10 +17,10 @@ from .platform import (
     DeploymentModel,
     Environment,
     GcpSettings,
+    Hardening,
     LocalRuntime,
     LocalSettings,
     OnPremSettings,
-    Hardening,
     Profile,
 )
 from .projects import Project, Projects, Quota
