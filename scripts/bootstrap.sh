@@ -79,6 +79,11 @@ if [ "$mode" = test ]; then
     say "installing azurite into .tools/"
     npm install --prefix .tools --no-audit --no-fund --silent azurite@3
   fi
+  # checkov imports `hcl2` from bc-python-hcl2; python-hcl2 installs the same package name and, installed later,
+  # breaks checkov at import. Keep checkov's own copy aside; flytekit_deploy.checks.checkov_scan puts it first.
+  if [ ! -d .tools/checkov-hcl2/hcl2 ]; then
+    .venv/bin/python -m pip install -q --no-deps --target .tools/checkov-hcl2 "bc-python-hcl2==0.4.3"
+  fi
 fi
 
 case "$mode" in

@@ -1,0 +1,19 @@
+"""The hardening field in the configurator: built from the spec model, shown, and its opt-out warned about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flytekit_deploy.presets import get_preset
+from flytekit_deploy.spec import Hardening
+from flytekit_deploy.widgets import Configurator
+
+
+def test_the_form_shows_hardening_and_opting_out_is_warned(make_configurator: Callable[..., Configurator]) -> None:
+    configurator = make_configurator(spec=get_preset("eks-core"))
+    assert configurator.field_visible("hardening")
+    assert configurator.spec.hardening_level is Hardening.RESTRICTED
+    assert "hardening.off-in-production" not in {f.rule for f in configurator.findings}
+    configurator.set_field("hardening", "off")
+    assert configurator.errors == [] and configurator.spec.hardening is Hardening.OFF
+    assert "hardening.off-in-production" in {f.rule for f in configurator.findings}
