@@ -1,4 +1,5 @@
-"""``flytekit-deploy doctor``: findings for a spec (static rules, chart keys, live probes with ``--live``).
+"""``flytekit-deploy doctor``: findings for a spec (static rules, chart keys, live probes with ``--live``, Pod
+Security ``restricted`` on the real render with ``--pod-security``).
 
 Exit codes follow :func:`~flytekit_deploy.checks.findings.exit_code`: 0 clean, 1 warnings, 3 errors.
 """
@@ -30,6 +31,18 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--db-port", type=int, help="live: database port to use with --db-host")
     p.add_argument("--storage-endpoint", help="live: reach the object store at this URL instead")
     p.add_argument("--timeout", type=float, default=5.0, help="live: seconds per probe (default 5)")
+    p.add_argument(
+        "--pod-security",
+        action="store_true",
+        help="also render the plan with the real charts (--charts), apply the kit's post-renderer where the install "
+        "commands use it, and report every pod that breaks Pod Security 'restricted'",
+    )
+    p.add_argument(
+        "--charts",
+        metavar="DIR",
+        help="folder of the v1.16.8 chart folders for the checks that render the plan (default: "
+        "$FLYTEKIT_DEPLOY_CHARTS, else the kit's cache; not found: an error saying how to get them)",
+    )
     add_format_argument(p)
     p.set_defaults(handler=run)
 
@@ -41,4 +54,10 @@ def run(args: argparse.Namespace) -> int:
     spec = resolve_spec(args)
     options: dict[str, Any] = {"timeout": args.timeout}
     options.update({name: getattr(args, name) for name in _LIVE_OPTIONS if getattr(args, name) is not None})
-    return print_findings(doctor(spec, live=args.live, live_options=options), args.format)
+    charts = None
+    if args.pod_security:
+        from ..checks.chart_source import locate_chart_source, prepare_charts
+
+        charts = prepare_charts(locate_chart_source(args.charts))
+    found = doctor(spec, live=args.live, live_options=options, pod_security=args.pod_security, charts=charts)
+    return print_findings(found, args.format)

@@ -35,6 +35,23 @@ def test_opting_out_is_one_field_and_changes_values_and_commands() -> None:
     assert not any("--post-renderer" in s.command for s in off.steps)
 
 
+@pytest.mark.parametrize("name", ["eks-production", "eks-multicluster"])
+def test_the_values_file_header_installs_with_the_post_renderer_when_the_commands_do(name: str) -> None:
+    """A values file passed around alone still says how it must be installed: the header's install line carries
+    the same helm arguments as the plan's install command."""
+    for spec in (get_preset(name), _with(name, hardening="off")):
+        plan = build_plan(spec)
+        files = plan.files()
+        installs = [s.command for s in plan.steps if s.command.startswith("helm upgrade --install")]
+        for release in plan.releases:
+            header = next(line for line in files[release.filename].splitlines() if line.startswith("# Install: "))
+            command = next(c for c in installs if f" -f {release.filename}" in c)
+            assert header.endswith(f"-f {release.filename} --post-renderer {POSTRENDER_COMMAND}") is (
+                "--post-renderer" in command
+            )
+            assert ("--post-renderer" in header) is (spec.hardening_level is Hardening.RESTRICTED)
+
+
 def test_doctor_warns_when_production_is_not_hardened() -> None:
     from flytekit_deploy.checks import static_findings
 

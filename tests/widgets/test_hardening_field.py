@@ -17,3 +17,13 @@ def test_the_form_shows_hardening_and_opting_out_is_warned(make_configurator: Ca
     configurator.set_field("hardening", "off")
     assert configurator.errors == [] and configurator.spec.hardening is Hardening.OFF
     assert "hardening.off-in-production" in {f.rule for f in configurator.findings}
+
+
+def test_hardening_sits_right_after_profile_in_the_first_section() -> None:
+    """The field that follows from the profile is shown beside it, not in the catch-all section at the end."""
+    from flytekit_deploy.widgets.form import Form
+
+    form = Form(lambda: None)
+    assert "Other" not in form.section_titles
+    first = list(form.accordion.children[0].children)
+    assert first.index(form.editor("hardening").container) == first.index(form.editor("profile").container) + 1
