@@ -151,20 +151,35 @@ HARDENING_KEYS = {
 }
 
 
+OIDC_LISTS = {("flyteadmin", "env"), ("flyteadmin", "additionalVolumes"), ("flyteadmin", "additionalVolumeMounts")}
+"""The only leaves where hardening replaces a value the unhardened release has (lists, compared whole): the OIDC
+client secret leaves the environment and arrives as a volume."""
+
+
 @pytest.mark.parametrize("name", ["eks-production", "eks-core", "eks-multicluster", "aks-production"])
 def test_hardening_only_adds_its_own_keys(name: str) -> None:
-    """The reference tests compare presets with upstream with hardening off; this is what makes that fair."""
-    from flytekit_deploy.charts.common import walk_leaves
+    """The reference tests compare presets with upstream with hardening off; this is what makes that fair. Leaves
+    as in tests/charts/upstream.py: every leaf hardening changes lies under one of its keys, and it only adds (the
+    unhardened side is absent) except the OIDC lists, where it removes exactly the secret's variable and appends."""
+    from .upstream import ABSENT, differences
 
     on = build_plan(get_preset(name))
     off = build_plan(_with(name, hardening="off"))
     for hardened, plain in zip(on.releases, off.releases, strict=True):
-        a, b = dict(walk_leaves(hardened.values)), dict(walk_leaves(plain.values))
-        changed = {p for p in set(a) | set(b) if a.get(p, "<absent>") != b.get(p, "<absent>")}
-        prefixes = HARDENING_KEYS[hardened.chart.value]
+        changed = differences(hardened.values, plain.values)
+        prefixes = [tuple(k.split(".")) for k in HARDENING_KEYS[hardened.chart.value]]
         assert changed, "hardening changed nothing"
-        stray = sorted(p for p in changed if not any(p == k or p.startswith((k + ".", k + "[")) for k in prefixes))
+        stray = sorted(".".join(p) for p in changed if not any(p[: len(k)] == k for k in prefixes))
         assert not stray, stray
+        for path, (ours, theirs) in changed.items():
+            if theirs is ABSENT:
+                continue
+            assert path in OIDC_LISTS, f"{'.'.join(path)}: hardening replaced {theirs!r} with {ours!r}"
+            if path[-1] == "env":
+                kept = [e for e in theirs if e["name"] != "FLYTE_SECRET_oidc_client_secret"]
+                assert len(kept) == len(theirs) - 1 and ours == (kept or None)
+            else:
+                assert ours[: len(theirs)] == theirs and len(ours) == len(theirs) + 1
 
 
 @pytest.mark.needs_shared
