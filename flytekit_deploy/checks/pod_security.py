@@ -378,7 +378,7 @@ def _render_spec(spec: DeploymentSpec, charts: ChartSet | None) -> tuple[Plan, P
 
 
 def pod_security_doctor(spec: DeploymentSpec, charts: ChartSet | None = None, level: str = RESTRICTED) -> list[Finding]:
-    """For ``doctor --render``: render ``spec``'s plan with the real charts, pass it through the post-renderer
+    """For ``doctor --pod-security``: render ``spec``'s plan with the real charts, pass it through the post-renderer
     where the install commands use it, and report every Pod Security violation (plus any release that did not
     render). ``charts`` defaults to the prepared v1.16.8 charts found by
     :func:`~.chart_source.locate_chart_source` (a clear error with the ``helm pull`` line when absent)."""
