@@ -25,5 +25,6 @@ def test_hardening_sits_right_after_profile_in_the_first_section() -> None:
 
     form = Form(lambda: None)
     assert "Other" not in form.section_titles
-    first = list(form.accordion.children[0].children)
-    assert first.index(form.editor("hardening").container) == first.index(form.editor("profile").container) + 1
+    first = list(form._section_fields[0])  # the top-level fields of the first section, in the order shown
+    assert form.section_titles[0] == "Model and environment"
+    assert first.index("hardening") == first.index("profile") + 1
