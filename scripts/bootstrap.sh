@@ -88,6 +88,11 @@ if [ "$mode" = test ]; then
     say "installing @kubernetes-models/gateway-api into .tools"
     npm install --silent --no-audit --no-fund --prefix .tools @kubernetes-models/gateway-api@2 >/dev/null
   fi
+  # checkov imports `hcl2` from bc-python-hcl2; python-hcl2 installs the same package name and, installed later,
+  # breaks checkov at import. Keep checkov's own copy aside; flytekit_deploy.checks.checkov_scan puts it first.
+  if [ ! -d .tools/checkov-hcl2/hcl2 ]; then
+    .venv/bin/python -m pip install -q --no-deps --target .tools/checkov-hcl2 "bc-python-hcl2==0.4.3"
+  fi
 fi
 
 case "$mode" in
