@@ -17,18 +17,22 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..clouds.registry import gateway_choices
 from ..errors import Problem, SpecError
 from ..presets import PRESETS, get_preset
 from ..spec import DeploymentSpec, load_spec, parse_spec, spec_from_dict
 from .actions import ActionBar, import_values_file, plan_zip, save_spec_file, write_plan_folder, zip_link
 from .autosave import Autosave
 from .editors import Editor, ListEditor, MapEditor, ScalarEditor
+from .fields import field_help
 from .form import Form
 from .outputs import Outputs, compute_outputs
 from .panes import Panes
 from .theme import STYLESHEET, severity_class
 
 __all__ = ["Configurator", "ENVIRONMENT_BOUND", "HISTORY_LIMIT"]
+
+GATEWAY_CONTROLLER_FIELD = "ingress.gateway.controller"
 
 HISTORY_LIMIT = 20
 """Specs kept for Undo (in memory) and as autosave history files."""
@@ -93,6 +97,8 @@ class Configurator:
     ) -> None:
         self._suspended = 0
         self._loading = False
+        self._choices_for: Any = None
+        """The environment whose Gateway API controllers the help line lists now."""
         self.spec: DeploymentSpec
         """The last valid spec (what the panes show)."""
         self.errors: list[Problem] = []
@@ -286,10 +292,32 @@ class Configurator:
         saved = self.autosave.save(spec) if save else True
         self._lap("autosave", mark)
         self._show_status(spec, saved=saved, save=save)
+        self._show_gateway_choices(spec)
         self.actions.spec_changed(spec)
         if self.environment_note:
             self.actions.say(self.environment_note)
             self.environment_note = ""
+
+    def _show_gateway_choices(self, spec: DeploymentSpec) -> None:
+        """Under the Gateway API controller field: the controllers this environment offers, recommended first,
+        each with its name and why (from the cloud module), so the choice is made knowing what each one does."""
+        if spec.environment is self._choices_for:
+            return
+        self._choices_for = spec.environment
+        try:
+            editor = self.form.editor(GATEWAY_CONTROLLER_FIELD)
+        except KeyError:
+            return
+        if not isinstance(editor, ScalarEditor):
+            return
+        items = "".join(
+            f"<li><code>{html.escape(controller.value)}</code>: <b>{html.escape(name)}</b> — {html.escape(reason)}"
+            + (" <i>(recommended; used when empty)</i>" if index == 0 else "")
+            + "</li>"
+            for index, (controller, name, reason) in enumerate(gateway_choices(spec.environment))
+        )
+        choices = f"<div>On {html.escape(spec.environment.value)}:<ol style='margin:2px 0'>{items}</ol></div>"
+        editor.help.value = field_help(editor.meta, GATEWAY_CONTROLLER_FIELD) + (choices if items else "")
 
     def _show_status(self, spec: DeploymentSpec, *, saved: bool, save: bool) -> None:
         """One line derived from the current findings only: green means nothing known to break."""

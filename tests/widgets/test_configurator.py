@@ -192,3 +192,19 @@ def test_the_status_line_is_green_only_without_error_findings(configurator: Conf
     expected = "fd-error" if "error" in severities else "fd-warning" if "warning" in severities else "fd-ok"
     assert expected in configurator.status.value
     assert "✔" not in configurator.status.value or expected == "fd-ok"
+
+
+def test_the_gateway_controller_field_lists_the_environments_controllers(configurator: Configurator) -> None:
+    from flytekit_deploy.clouds.registry import gateway_choices
+
+    configurator.load(get_preset("gke-production"))
+    help_text = configurator.field_editor("ingress.gateway.controller").help.value  # type: ignore[attr-defined]
+    choices = gateway_choices(configurator.spec.environment)
+    assert choices and "On gcp:" in help_text
+    for controller, name, reason in choices:
+        assert f"<code>{controller.value}</code>" in help_text
+        assert html.escape(name) in help_text and html.escape(reason) in help_text
+    assert help_text.index(html.escape(choices[0][1])) < help_text.index("(recommended; used when empty)")
+    configurator.load(get_preset("aks-production"))
+    help_text = configurator.field_editor("ingress.gateway.controller").help.value  # type: ignore[attr-defined]
+    assert "On azure:" in help_text
