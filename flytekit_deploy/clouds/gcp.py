@@ -160,7 +160,9 @@ DEFAULTS = CloudDefaults(
     storage=placeholder_buckets(StorageProvider.GCS),
     database_flavour=DatabaseFlavour.CLOUD_SQL,
     database_host="<CLOUD_SQL_IP>",
-    sslmode=SslMode.DISABLE,
+    # Cloud SQL accepts TLS whether or not "require SSL" is on, and refuses plaintext when it is: require works
+    # with both (upstream's overlays say disable, which an enforcing instance refuses; the rehearsal shows it)
+    sslmode=SslMode.REQUIRE,
     identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
     ingress=cert_manager_gateway(),
     logs=LogProvider.STACKDRIVER,

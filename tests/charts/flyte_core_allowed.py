@@ -25,6 +25,10 @@ DB_SECRET = (
     "and list the Secret to create"
 )
 SSLMODE = "upstream leaves sslmode to the driver default (prefer); the spec's sslmode is always written"
+CLOUD_SQL_TLS = (
+    "upstream leaves sslmode to the driver (prefer); the kit asks Cloud SQL for TLS (require), which an instance "
+    "with 'require SSL' on needs and one without accepts (tests/rehearse: a TLS-only server refuses disable)"
+)
 ARRAY_LOGS = "upstream gives legacy map-task subtasks log links on GCP only; we give them the same links as other tasks"
 TASK_DEFAULTS = (
     "per-task default requests/limits are tuning the spec does not model (recommended spec field); the chart's "
@@ -243,8 +247,8 @@ GKE: list[Allowed] = [
         "gsa-datacatalog@<PROJECT-ID>.iam.gserviceaccount.com",
         DATACATALOG_GSA,
     ),
-    allow("db.admin.database.options", "sslmode=disable", ABSENT, SSLMODE),
-    allow("db.datacatalog.database.options", "sslmode=disable", ABSENT, SSLMODE),
+    allow("db.admin.database.options", "sslmode=require", ABSENT, CLOUD_SQL_TLS),
+    allow("db.datacatalog.database.options", "sslmode=require", ABSENT, CLOUD_SQL_TLS),
     allow("flytepropeller.cacheSizeMbs", ABSENT, 1024, STALE_CACHE_SIZE),
 ]
 
