@@ -3,6 +3,7 @@ Azure presets."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..spec import (
@@ -226,6 +227,17 @@ def presets() -> tuple[Preset, ...]:
 
 class AzureCloud(BaseCloud):
     environment = Environment.AZURE
+
+    def gateway_substitutions(self, spec: DeploymentSpec) -> Mapping[str, str]:
+        """The AGC placeholders of the controller install and the Gateway, from ``azure.agc_*``."""
+        if spec.azure is None:
+            return {}
+        return {
+            "<AGC_IDENTITY_CLIENT_ID>": spec.azure.agc_controller_client_id,
+            "<AGC_RESOURCE_ID>": spec.azure.agc_resource_id,
+            "<AGC_FRONTEND_NAME>": spec.azure.agc_frontend_name,
+        }
+
     display_name = "Azure"
     kubernetes_service = "AKS"
     gateway_controllers = (APPLICATION_GATEWAY_FOR_CONTAINERS, ENVOY_GATEWAY)

@@ -300,6 +300,11 @@ class Cloud(Protocol):
         """Gateway API implementations that fit (``ingress.kind: gateway-api``), the recommended one first."""
         ...
 
+    def gateway_substitutions(self, spec: DeploymentSpec) -> Mapping[str, str]:
+        """Placeholder -> the spec's value, for words of a controller's install command and Gateway annotations
+        that name cloud resources (AKS: the AGC resource, frontend and controller identity)."""
+        ...
+
     @property
     def flavours(self) -> tuple[str, ...]:
         """Kubernetes distributions this environment comes in, when it names them (kind, k3d... locally)."""
@@ -390,6 +395,9 @@ class BaseCloud:
     grpc_service_annotations: Mapping[str, str] = {}
     internal_lb_annotations: Mapping[str, str] = {}
     default_sslmode: SslMode = SslMode.REQUIRE
+
+    def gateway_substitutions(self, spec: DeploymentSpec) -> Mapping[str, str]:
+        return {}
 
     @property
     def presets(self) -> tuple[Preset, ...]:

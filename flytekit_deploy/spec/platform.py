@@ -156,6 +156,23 @@ class AzureSettings(SpecModel):
         description="Storage account holding the Blob containers (3-24 lowercase letters and digits).",
     )
     cluster_name: str = Field(default="<AKS_CLUSTER_NAME>", description="AKS cluster name.")
+    agc_controller_client_id: str = Field(
+        default="<AGC_IDENTITY_CLIENT_ID>",
+        pattern=r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|<[A-Za-z0-9_.\-]+>)$",
+        description="Client ID (GUID) of the managed identity the Application Gateway for Containers ALB Controller "
+        "runs as (Gateway API on AKS).",
+    )
+    agc_resource_id: str = Field(
+        default="<AGC_RESOURCE_ID>",
+        pattern=r"^(/subscriptions/[^/\s]+/resourceGroups/[^/\s]+/providers/Microsoft\.ServiceNetworking/"
+        r"trafficControllers/[^/\s]+|<[A-Za-z0-9_.\-]+>)$",
+        description="Resource ID of the Application Gateway for Containers (trafficControllers) the Gateway uses.",
+    )
+    agc_frontend_name: str = Field(
+        default="<AGC_FRONTEND_NAME>",
+        pattern=r"^([a-zA-Z0-9][a-zA-Z0-9_.-]{0,79}|<[A-Za-z0-9_.\-]+>)$",
+        description="Name of the Application Gateway for Containers frontend the Gateway listens on.",
+    )
 
     @field_validator("tenant_id")
     @classmethod

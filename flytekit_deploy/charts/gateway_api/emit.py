@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ...clouds import cloud_of
 from ...spec import ChartName, DeploymentSpec, TlsMode
 from ..base import ReleaseValues
 from .controllers import ControllerInfo, InstallCommand, controller_for
@@ -302,6 +304,25 @@ def _target_groups(spec: DeploymentSpec, table: RouteTable, grpc_route: bool) ->
     return out
 
 
+def _filled(info: ControllerInfo, substitutions: Mapping[str, str]) -> ControllerInfo:
+    """The controller's install words and Gateway annotations/addresses with the cloud's placeholders filled from
+    the spec (those the spec leaves as placeholders stay, and the plan lists them)."""
+    if not substitutions:
+        return info
+
+    def fill(word: str) -> str:
+        for placeholder, value in substitutions.items():
+            word = word.replace(placeholder, value)
+        return word
+
+    return replace(
+        info,
+        install=tuple(replace(c, argv=tuple(fill(w) for w in c.argv)) for c in info.install),
+        gateway_annotations=tuple((k, fill(v)) for k, v in info.gateway_annotations),
+        gateway_addresses=tuple((k, fill(v)) for k, v in info.gateway_addresses),
+    )
+
+
 def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> GatewayPlan | None:
     """The Gateway API part of the plan, or None when the spec does not use Gateway API (or its chart cannot be
     routed: the sandbox chart is reached through its own proxy)."""
@@ -311,7 +332,7 @@ def gateway_plan(spec: DeploymentSpec, releases: list[ReleaseValues]) -> Gateway
     if release is None:
         return None
     ingress = spec.ingress
-    info = controller_for(spec)
+    info = _filled(controller_for(spec), cloud_of(spec).gateway_substitutions(spec))
     table = route_table(
         spec, release.chart, release.values, release=release.release, datacatalog=_datacatalog_routed(spec, release)
     )
