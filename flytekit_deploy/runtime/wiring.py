@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..charts.gateway_api import MANIFEST_FILE
 from ..checks.findings import Finding, Severity
 from ..clouds import CloudIdentity, TaskAccess, task_access_for
 from .configs import WORKLOAD_KINDS, ProcessConfig, pod_specs
@@ -119,6 +120,40 @@ def _ingresses(plan: Plan, rendered: PlanRender) -> list[_Ingress]:
     return out
 
 
+def _gateway_routes(plan: Plan) -> list[_Ingress]:
+    """The plan's Gateway API routes (``gateway-api.yaml``) as the hosts and paths they serve, like Ingress rules:
+    a GRPCRoute serves each ``/<service>`` it matches, over TLS when it attaches to an HTTPS listener."""
+    gateway = plan.gateway
+    if gateway is None:
+        return []
+    https = {
+        str(listener.get("name"))
+        for obj in gateway.manifests
+        if obj.get("kind") == "Gateway"
+        for listener in obj.get("spec", {}).get("listeners") or []
+        if listener.get("protocol") == "HTTPS"
+    }
+    controller = gateway.controller.controller.value
+    out: list[_Ingress] = []
+    for obj in gateway.manifests:
+        if obj.get("kind") not in ("GRPCRoute", "HTTPRoute"):
+            continue
+        spec = obj.get("spec") or {}
+        sections = {str(ref.get("sectionName") or "") for ref in spec.get("parentRefs") or []}
+        tls = bool(https) and (not sections - {""} or bool(sections & https))
+        paths: list[str] = []
+        for rule in spec.get("rules") or []:
+            for match in rule.get("matches") or []:
+                method = match.get("method") or {}
+                if method.get("service"):
+                    paths.append(f"/{method['service']}")
+                elif (match.get("path") or {}).get("value"):
+                    paths.append(str(match["path"]["value"]))
+        for host in spec.get("hostnames") or [plan.spec.ingress.host or ""]:
+            out.append(_Ingress(MANIFEST_FILE, str(obj["metadata"]["name"]), str(host), paths, tls, controller))
+    return out
+
+
 def _clusters(plan: Plan, rendered: PlanRender) -> dict[str, _Cluster]:
     clusters: dict[str, _Cluster] = {}
     by_file = {r.filename: r for r in plan.releases}
@@ -171,7 +206,7 @@ class _Wiring:
         self.plan = plan
         self.rendered = rendered
         self.processes = processes
-        self.ingresses = _ingresses(plan, rendered)
+        self.ingresses = _ingresses(plan, rendered) + _gateway_routes(plan)
         self.clusters = _clusters(plan, rendered)
         self.found: list[Finding] = []
 
