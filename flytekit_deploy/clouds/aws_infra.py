@@ -1,0 +1,284 @@
+"""AWS prerequisites as a Terraform root module: S3 buckets, RDS PostgreSQL, IRSA roles trusted by exactly the
+rendered ServiceAccounts (one trust statement per cluster's OIDC provider), least-privilege S3 policies, and the
+EventBridge/SQS scheduler's permissions when the spec uses it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..spec import DeploymentSpec, SchedulerKind, is_placeholder
+from .hcl import Binding, Block, Expr, InfraModule, ServiceAccountRef, hcl_string, ref, slug, var
+
+__all__ = ["aws_module"]
+
+PROVIDER = ("hashicorp/aws", "5.82.2")
+_ROLES = {"backend": "flyte_backend", "tasks": "flyte_tasks"}
+_USES = {
+    "aws_s3_bucket": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
+    "aws_s3_bucket_versioning": "recovery of Flyte metadata overwritten by mistake",
+    "aws_s3_bucket_server_side_encryption_configuration": "encryption at rest of inputs/outputs",
+    "aws_s3_bucket_public_access_block": "keeps task data private",
+    "aws_db_instance": "flyteadmin and datacatalog (PostgreSQL)",
+    "aws_db_parameter_group": "rds.force_ssl: TLS required for flyteadmin/datacatalog connections",
+    "aws_iam_role": "IRSA: flyteadmin/datacatalog/flytepropeller (backend) and task pods (tasks)",
+    "aws_iam_policy": "S3 access on the Flyte buckets only (and the scheduler's SQS/EventBridge)",
+    "aws_iam_role_policy_attachment": "attaches the policies to the IRSA roles",
+    "aws_sqs_queue": "flyteadmin's AWS scheduler (EventBridge -> SQS)",
+    "data.aws_eks_cluster": "each cluster's OIDC issuer (IRSA trust)",
+    "data.aws_iam_openid_connect_provider": "each cluster's IAM OIDC provider (IRSA trust)",
+    "data.aws_iam_policy_document": "IRSA trust and S3 policies",
+}
+
+
+def _bucket_blocks(key: str, name_var: str) -> list[Block]:
+    bucket = ref(f"aws_s3_bucket.{key}.id")
+    return [
+        Block(
+            "resource",
+            ("aws_s3_bucket", key),
+            {"bucket": var(name_var)},
+            skips=(
+                ("CKV_AWS_18", "access logging needs a separate log bucket the organisation chooses"),
+                ("CKV_AWS_144", "cross-region replication is a disaster-recovery choice, not a Flyte need"),
+                ("CKV2_AWS_62", "Flyte does not consume S3 event notifications"),
+                ("CKV2_AWS_61", "object lifetime is the organisation's retention policy"),
+            ),
+        ),
+        Block("resource", ("aws_s3_bucket_versioning", key), {"bucket": bucket},
+              [Block("versioning_configuration", (), {"status": "Enabled"})]),
+        Block(
+            "resource",
+            ("aws_s3_bucket_server_side_encryption_configuration", key),
+            {"bucket": bucket},
+            [Block("rule", (), {}, [Block("apply_server_side_encryption_by_default", (), {"sse_algorithm": "aws:kms"})])],
+            skips=(("CKV2_AWS_67", "the AWS managed key is enough unless the organisation rotates its own CMK"),),
+        ),
+        Block(
+            "resource",
+            ("aws_s3_bucket_public_access_block", key),
+            {
+                "bucket": bucket,
+                "block_public_acls": True,
+                "block_public_policy": True,
+                "ignore_public_acls": True,
+                "restrict_public_buckets": True,
+            },
+        ),
+    ]
+
+
+def _variable(name: str, description: str, default: object = None, kind: str = "string") -> Block:
+    attributes: dict[str, object] = {"type": Expr(kind), "description": description}
+    if default is not None:
+        attributes["default"] = default
+    return Block("variable", (name,), attributes)
+
+
+def _given(value: str) -> str | None:
+    return None if is_placeholder(value) else value
+
+
+def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule:
+    """The root module for ``spec``; ``accounts`` are the ServiceAccounts the render annotates with a role."""
+    storage, aws = spec.storage, spec.aws
+    clusters = sorted({a.cluster for a in accounts})
+    variables = [
+        _variable("region", "AWS region of the buckets and the database", _given(aws.region) if aws else None),
+        _variable(
+            "eks_cluster_names",
+            "EKS cluster name of each Flyte cluster (keys: " + ", ".join(clusters) + "): its OIDC issuer is the "
+            "trust domain of the IRSA roles",
+            kind="map(string)",
+        ),
+        _variable("metadata_bucket", "S3 bucket for Flyte metadata", _given(storage.metadata_bucket)),
+        _variable("db_subnet_group_name", "DB subnet group in the clusters' VPC"),
+        _variable("db_security_group_ids", "security groups letting the clusters reach PostgreSQL on 5432",
+                  kind="list(string)"),
+        _variable("db_instance_class", "RDS instance class", "db.t4g.medium"),
+    ]
+    buckets = {"metadata": storage.metadata_bucket}
+    main: list[Block] = []
+    main += _bucket_blocks("metadata", "metadata_bucket")
+    if storage.data_bucket != storage.metadata_bucket:
+        variables.append(_variable("raw_data_bucket", "S3 bucket for task outputs", _given(storage.data_bucket)))
+        main += _bucket_blocks("raw_data", "raw_data_bucket")
+        buckets["raw_data"] = storage.data_bucket
+    for cluster in clusters:
+        key = hcl_string(cluster)
+        main.append(Block("data", ("aws_eks_cluster", slug(cluster)), {"name": Expr(f"var.eks_cluster_names[{key}]")}))
+        main.append(
+            Block(
+                "data",
+                ("aws_iam_openid_connect_provider", slug(cluster)),
+                {"url": ref(f"data.aws_eks_cluster.{slug(cluster)}.identity[0].oidc[0].issuer")},
+            )
+        )
+    bindings: list[Binding] = []
+    fills: dict[str, str] = {}
+    grants: dict[str, list[str]] = {name: [] for name in buckets.values()}
+    outputs: list[Block] = []
+    bucket_arns = [ref(f"aws_s3_bucket.{k}.arn") for k in buckets]
+    object_arns = [Expr(f'"${{aws_s3_bucket.{k}.arn}}/*"') for k in buckets]
+    for role, name in _ROLES.items():
+        mine = [a for a in accounts if a.role == role]
+        if not mine:
+            continue
+        statements = []
+        for cluster in clusters:
+            subjects = sorted({a.subject for a in mine if a.cluster == cluster})
+            if not subjects:
+                continue
+            host = f'replace(data.aws_eks_cluster.{slug(cluster)}.identity[0].oidc[0].issuer, "https://", "")'
+            statements.append(
+                Block(
+                    "statement",
+                    (),
+                    {
+                        "sid": slug(cluster).replace("_", ""),
+                        "actions": ["sts:AssumeRoleWithWebIdentity"],
+                    },
+                    [
+                        Block("principals", (), {
+                            "type": "Federated",
+                            "identifiers": [ref(f"data.aws_iam_openid_connect_provider.{slug(cluster)}.arn")],
+                        }),
+                        Block("condition", (), {"test": "StringEquals", "variable": Expr(f'"${{{host}}}:sub"'),
+                                                "values": subjects}),
+                        Block("condition", (), {"test": "StringEquals", "variable": Expr(f'"${{{host}}}:aud"'),
+                                                "values": ["sts.amazonaws.com"]}),
+                    ],
+                    comment=f"cluster {cluster}: " + "; ".join(sorted({a.source for a in mine if a.cluster == cluster})),
+                )
+            )
+            bindings += [Binding(f"aws_iam_role.{name}", cluster, a.namespace, a.name) for a in mine
+                         if a.cluster == cluster]
+        main.append(Block("data", ("aws_iam_policy_document", f"{name}_trust"), blocks=statements))
+        main.append(
+            Block(
+                "resource",
+                ("aws_iam_role", name),
+                {"name": f"{spec.name}-{role}",
+                 "assume_role_policy": ref(f"data.aws_iam_policy_document.{name}_trust.json")},
+                comment=f"IRSA role of the Flyte {role} ServiceAccounts",
+            )
+        )
+        s3 = [
+            Block("statement", (), {"sid": "ListBuckets", "actions": ["s3:ListBucket", "s3:GetBucketLocation"],
+                                    "resources": bucket_arns}),
+            Block("statement", (), {"sid": "ReadWriteObjects",
+                                    "actions": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                                    "resources": object_arns}),
+        ]
+        if role == "backend" and spec.components.scheduler.enabled and spec.components.scheduler.kind is SchedulerKind.AWS:
+            s3.append(Block("statement", (), {
+                "sid": "Scheduler",
+                "actions": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+                            "sqs:SendMessage", "events:PutRule", "events:PutTargets", "events:DeleteRule",
+                            "events:RemoveTargets", "events:DescribeRule"],
+                "resources": [ref("aws_sqs_queue.scheduler.arn"), Expr(
+                    '"arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*"')],
+            }))
+        main.append(Block("data", ("aws_iam_policy_document", f"{name}_access"), blocks=s3))
+        main.append(Block("resource", ("aws_iam_policy", name), {
+            "name": f"{name}-access", "policy": ref(f"data.aws_iam_policy_document.{name}_access.json")}))
+        main.append(Block("resource", ("aws_iam_role_policy_attachment", name), {
+            "role": ref(f"aws_iam_role.{name}.name"), "policy_arn": ref(f"aws_iam_policy.{name}.arn")}))
+        for bucket in grants:
+            grants[bucket].append(f"aws_iam_role.{name}")
+        placeholder = getattr(spec.identity, role) or ""
+        outputs.append(Block("output", (f"identity_{role}",), {
+            "description": f"identity.{role}: IAM role ARN", "value": ref(f"aws_iam_role.{name}.arn")}))
+        if is_placeholder(placeholder):
+            fills[placeholder] = f"identity_{role}"
+    if spec.components.scheduler.enabled and spec.components.scheduler.kind is SchedulerKind.AWS:
+        main.append(Block("data", ("aws_caller_identity", "current")))
+        main.append(Block("resource", ("aws_sqs_queue", "scheduler"), {
+            "name": spec.components.scheduler.aws_queue, "sqs_managed_sse_enabled": True}))
+    main += _database(spec)
+    outputs.append(Block("output", ("database_host",), {
+        "description": "database.host", "value": ref("aws_db_instance.flyte.address")}))
+    if is_placeholder(spec.database.host):
+        fills[spec.database.host] = "database_host"
+    for key, bucket in buckets.items():
+        path = "storage.metadata_bucket" if key == "metadata" else "storage.raw_data_bucket"
+        outputs.append(Block("output", (f"bucket_{key}",), {"description": path,
+                                                             "value": ref(f"aws_s3_bucket.{key}.bucket")}))
+        if is_placeholder(bucket):
+            fills[bucket] = f"bucket_{key}"
+    versions = [
+        Block("terraform", (), {"required_version": ">= 1.6"},
+              [Block("required_providers", (), {"aws": {"source": PROVIDER[0], "version": PROVIDER[1]}})]),
+        Block("provider", ("aws",), {"region": var("region")}),
+    ]
+    return InfraModule(
+        main=main, variables=variables, outputs=outputs, versions=versions, bindings=bindings, grants=grants,
+        fills=fills, notes=[
+            f"RDS creates the {spec.database.admin_dbname} database; create {spec.database.datacatalog_dbname} once "
+            f"the instance is up: psql \"host=<database_host> user={spec.database.user} sslmode=require\" "
+            f"-c 'CREATE DATABASE {spec.database.datacatalog_dbname}' "
+            "(the AWS provider has no resource for databases inside an instance).",
+            "The master password is kept in Secrets Manager by RDS (manage_master_user_password); copy it into "
+            "the database Secret the install guide names.",
+            "Task log links (CloudWatch) need Fluent Bit / Container Insights on the cluster; the links themselves "
+            "need no permission from Flyte's pods.",
+        ],
+        cli_steps=_cli(spec, buckets, accounts),
+        resource_uses=dict(_USES),
+    )
+
+
+def _database(spec: DeploymentSpec) -> list[Block]:
+    return [
+        Block("resource", ("aws_db_parameter_group", "flyte"), {
+            "name": "flyte-postgres16", "family": "postgres16"},
+            [Block("parameter", (), {"name": "rds.force_ssl", "value": "1"}),
+             Block("parameter", (), {"name": "log_statement", "value": "ddl"})]),
+        Block("resource", ("aws_db_instance", "flyte"), {
+            "identifier": "flyte",
+            "engine": "postgres",
+            "engine_version": "16",
+            "instance_class": var("db_instance_class"),
+            "allocated_storage": 20,
+            "db_name": spec.database.admin_dbname,
+            "username": spec.database.user,
+            "manage_master_user_password": True,
+            "parameter_group_name": ref("aws_db_parameter_group.flyte.name"),
+            "db_subnet_group_name": var("db_subnet_group_name"),
+            "vpc_security_group_ids": var("db_security_group_ids"),
+            "storage_encrypted": True,
+            "publicly_accessible": False,
+            "backup_retention_period": 7,
+            "deletion_protection": True,
+            "copy_tags_to_snapshot": True,
+            "auto_minor_version_upgrade": True,
+            "iam_database_authentication_enabled": True,
+            "performance_insights_enabled": True,
+            "skip_final_snapshot": False,
+            "final_snapshot_identifier": "flyte-final",
+        }, skips=(
+            ("CKV_AWS_157", "Multi-AZ doubles the cost; production may turn it on (multi_az = true)"),
+            ("CKV_AWS_118", "enhanced monitoring needs an extra IAM role the organisation owns"),
+            ("CKV_AWS_354", "Performance Insights uses the AWS managed key"),
+            ("CKV2_AWS_30", "query logging is set by log_statement in the parameter group"),
+        )),
+    ]
+
+
+def _cli(spec: DeploymentSpec, buckets: dict[str, str], accounts: Sequence[ServiceAccountRef]) -> list[str]:
+    steps = []
+    for bucket in buckets.values():
+        steps += [
+            f"aws s3api create-bucket --bucket {bucket} --region \"$AWS_REGION\" "
+            "--create-bucket-configuration LocationConstraint=\"$AWS_REGION\"",
+            f"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled",
+            f"aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration "
+            "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+        ]
+    for account in accounts:
+        steps.append(
+            f"# {account.role} role trusts {account.subject} on cluster {account.cluster} "
+            "(StringEquals <issuer>:sub in the role's trust policy)"
+        )
+    steps.append("aws rds create-db-instance --db-instance-identifier flyte --engine postgres --db-name flyteadmin "
+                 "--manage-master-user-password ...  # then CREATE DATABASE datacatalog")
+    return steps
