@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..spec import DeploymentSpec, SchedulerKind, is_placeholder
-from .hcl import Binding, Block, Expr, InfraModule, ServiceAccountRef, hcl_string, ref, slug, var
+from .hcl import Binding, Block, Expr, InfraModule, ServiceAccountRef, hcl_string, ref, slug, var, variable
 
 __all__ = ["aws_module"]
 
@@ -44,13 +44,21 @@ def _bucket_blocks(key: str, name_var: str) -> list[Block]:
                 ("CKV2_AWS_61", "object lifetime is the organisation's retention policy"),
             ),
         ),
-        Block("resource", ("aws_s3_bucket_versioning", key), {"bucket": bucket},
-              [Block("versioning_configuration", (), {"status": "Enabled"})]),
+        Block(
+            "resource",
+            ("aws_s3_bucket_versioning", key),
+            {"bucket": bucket},
+            [Block("versioning_configuration", (), {"status": "Enabled"})],
+        ),
         Block(
             "resource",
             ("aws_s3_bucket_server_side_encryption_configuration", key),
             {"bucket": bucket},
-            [Block("rule", (), {}, [Block("apply_server_side_encryption_by_default", (), {"sse_algorithm": "aws:kms"})])],
+            [
+                Block(
+                    "rule", (), {}, [Block("apply_server_side_encryption_by_default", (), {"sse_algorithm": "aws:kms"})]
+                )
+            ],
             skips=(("CKV2_AWS_67", "the AWS managed key is enough unless the organisation rotates its own CMK"),),
         ),
         Block(
@@ -67,13 +75,6 @@ def _bucket_blocks(key: str, name_var: str) -> list[Block]:
     ]
 
 
-def _variable(name: str, description: str, default: object = None, kind: str = "string") -> Block:
-    attributes: dict[str, object] = {"type": Expr(kind), "description": description}
-    if default is not None:
-        attributes["default"] = default
-    return Block("variable", (name,), attributes)
-
-
 def _given(value: str) -> str | None:
     return None if is_placeholder(value) else value
 
@@ -83,24 +84,27 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
     storage, aws = spec.storage, spec.aws
     clusters = sorted({a.cluster for a in accounts})
     variables = [
-        _variable("region", "AWS region of the buckets and the database", _given(aws.region) if aws else None),
-        _variable(
+        variable("region", "AWS region of the buckets and the database", _given(aws.region) if aws else None),
+        variable(
             "eks_cluster_names",
             "EKS cluster name of each Flyte cluster (keys: " + ", ".join(clusters) + "): its OIDC issuer is the "
             "trust domain of the IRSA roles",
             kind="map(string)",
         ),
-        _variable("metadata_bucket", "S3 bucket for Flyte metadata", _given(storage.metadata_bucket)),
-        _variable("db_subnet_group_name", "DB subnet group in the clusters' VPC"),
-        _variable("db_security_group_ids", "security groups letting the clusters reach PostgreSQL on 5432",
-                  kind="list(string)"),
-        _variable("db_instance_class", "RDS instance class", "db.t4g.medium"),
+        variable("metadata_bucket", "S3 bucket for Flyte metadata", _given(storage.metadata_bucket)),
+        variable("db_subnet_group_name", "DB subnet group in the clusters' VPC"),
+        variable(
+            "db_security_group_ids",
+            "security groups letting the clusters reach PostgreSQL on 5432",
+            kind="list(string)",
+        ),
+        variable("db_instance_class", "RDS instance class", "db.t4g.medium"),
     ]
     buckets = {"metadata": storage.metadata_bucket}
     main: list[Block] = []
     main += _bucket_blocks("metadata", "metadata_bucket")
     if storage.data_bucket != storage.metadata_bucket:
-        variables.append(_variable("raw_data_bucket", "S3 bucket for task outputs", _given(storage.data_bucket)))
+        variables.append(variable("raw_data_bucket", "S3 bucket for task outputs", _given(storage.data_bucket)))
         main += _bucket_blocks("raw_data", "raw_data_bucket")
         buckets["raw_data"] = storage.data_bucket
     for cluster in clusters:
@@ -138,83 +142,169 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                         "actions": ["sts:AssumeRoleWithWebIdentity"],
                     },
                     [
-                        Block("principals", (), {
-                            "type": "Federated",
-                            "identifiers": [ref(f"data.aws_iam_openid_connect_provider.{slug(cluster)}.arn")],
-                        }),
-                        Block("condition", (), {"test": "StringEquals", "variable": Expr(f'"${{{host}}}:sub"'),
-                                                "values": subjects}),
-                        Block("condition", (), {"test": "StringEquals", "variable": Expr(f'"${{{host}}}:aud"'),
-                                                "values": ["sts.amazonaws.com"]}),
+                        Block(
+                            "principals",
+                            (),
+                            {
+                                "type": "Federated",
+                                "identifiers": [ref(f"data.aws_iam_openid_connect_provider.{slug(cluster)}.arn")],
+                            },
+                        ),
+                        Block(
+                            "condition",
+                            (),
+                            {"test": "StringEquals", "variable": Expr(f'"${{{host}}}:sub"'), "values": subjects},
+                        ),
+                        Block(
+                            "condition",
+                            (),
+                            {
+                                "test": "StringEquals",
+                                "variable": Expr(f'"${{{host}}}:aud"'),
+                                "values": ["sts.amazonaws.com"],
+                            },
+                        ),
                     ],
-                    comment=f"cluster {cluster}: " + "; ".join(sorted({a.source for a in mine if a.cluster == cluster})),
+                    comment=f"cluster {cluster}: "
+                    + "; ".join(sorted({a.source for a in mine if a.cluster == cluster})),
                 )
             )
-            bindings += [Binding(f"aws_iam_role.{name}", cluster, a.namespace, a.name) for a in mine
-                         if a.cluster == cluster]
+            bindings += [
+                Binding(f"aws_iam_role.{name}", cluster, a.namespace, a.name) for a in mine if a.cluster == cluster
+            ]
         main.append(Block("data", ("aws_iam_policy_document", f"{name}_trust"), blocks=statements))
         main.append(
             Block(
                 "resource",
                 ("aws_iam_role", name),
-                {"name": f"{spec.name}-{role}",
-                 "assume_role_policy": ref(f"data.aws_iam_policy_document.{name}_trust.json")},
+                {
+                    "name": f"{spec.name}-{role}",
+                    "assume_role_policy": ref(f"data.aws_iam_policy_document.{name}_trust.json"),
+                },
                 comment=f"IRSA role of the Flyte {role} ServiceAccounts",
             )
         )
         s3 = [
-            Block("statement", (), {"sid": "ListBuckets", "actions": ["s3:ListBucket", "s3:GetBucketLocation"],
-                                    "resources": bucket_arns}),
-            Block("statement", (), {"sid": "ReadWriteObjects",
-                                    "actions": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                                    "resources": object_arns}),
+            Block(
+                "statement",
+                (),
+                {"sid": "ListBuckets", "actions": ["s3:ListBucket", "s3:GetBucketLocation"], "resources": bucket_arns},
+            ),
+            Block(
+                "statement",
+                (),
+                {
+                    "sid": "ReadWriteObjects",
+                    "actions": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    "resources": object_arns,
+                },
+            ),
         ]
-        if role == "backend" and spec.components.scheduler.enabled and spec.components.scheduler.kind is SchedulerKind.AWS:
-            s3.append(Block("statement", (), {
-                "sid": "Scheduler",
-                "actions": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
-                            "sqs:SendMessage", "events:PutRule", "events:PutTargets", "events:DeleteRule",
-                            "events:RemoveTargets", "events:DescribeRule"],
-                "resources": [ref("aws_sqs_queue.scheduler.arn"), Expr(
-                    '"arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*"')],
-            }))
+        if (
+            role == "backend"
+            and spec.components.scheduler.enabled
+            and spec.components.scheduler.kind is SchedulerKind.AWS
+        ):
+            s3.append(
+                Block(
+                    "statement",
+                    (),
+                    {
+                        "sid": "Scheduler",
+                        "actions": [
+                            "sqs:ReceiveMessage",
+                            "sqs:DeleteMessage",
+                            "sqs:GetQueueAttributes",
+                            "sqs:GetQueueUrl",
+                            "sqs:SendMessage",
+                            "events:PutRule",
+                            "events:PutTargets",
+                            "events:DeleteRule",
+                            "events:RemoveTargets",
+                            "events:DescribeRule",
+                        ],
+                        "resources": [
+                            ref("aws_sqs_queue.scheduler.arn"),
+                            Expr(
+                                '"arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*"'
+                            ),
+                        ],
+                    },
+                )
+            )
         main.append(Block("data", ("aws_iam_policy_document", f"{name}_access"), blocks=s3))
-        main.append(Block("resource", ("aws_iam_policy", name), {
-            "name": f"{name}-access", "policy": ref(f"data.aws_iam_policy_document.{name}_access.json")}))
-        main.append(Block("resource", ("aws_iam_role_policy_attachment", name), {
-            "role": ref(f"aws_iam_role.{name}.name"), "policy_arn": ref(f"aws_iam_policy.{name}.arn")}))
+        main.append(
+            Block(
+                "resource",
+                ("aws_iam_policy", name),
+                {"name": f"{name}-access", "policy": ref(f"data.aws_iam_policy_document.{name}_access.json")},
+            )
+        )
+        main.append(
+            Block(
+                "resource",
+                ("aws_iam_role_policy_attachment", name),
+                {"role": ref(f"aws_iam_role.{name}.name"), "policy_arn": ref(f"aws_iam_policy.{name}.arn")},
+            )
+        )
         for bucket in grants:
             grants[bucket].append(f"aws_iam_role.{name}")
         placeholder = getattr(spec.identity, role) or ""
-        outputs.append(Block("output", (f"identity_{role}",), {
-            "description": f"identity.{role}: IAM role ARN", "value": ref(f"aws_iam_role.{name}.arn")}))
+        outputs.append(
+            Block(
+                "output",
+                (f"identity_{role}",),
+                {"description": f"identity.{role}: IAM role ARN", "value": ref(f"aws_iam_role.{name}.arn")},
+            )
+        )
         if is_placeholder(placeholder):
             fills[placeholder] = f"identity_{role}"
     if spec.components.scheduler.enabled and spec.components.scheduler.kind is SchedulerKind.AWS:
         main.append(Block("data", ("aws_caller_identity", "current")))
-        main.append(Block("resource", ("aws_sqs_queue", "scheduler"), {
-            "name": spec.components.scheduler.aws_queue, "sqs_managed_sse_enabled": True}))
+        main.append(
+            Block(
+                "resource",
+                ("aws_sqs_queue", "scheduler"),
+                {"name": spec.components.scheduler.aws_queue, "sqs_managed_sse_enabled": True},
+            )
+        )
     main += _database(spec)
-    outputs.append(Block("output", ("database_host",), {
-        "description": "database.host", "value": ref("aws_db_instance.flyte.address")}))
+    outputs.append(
+        Block(
+            "output",
+            ("database_host",),
+            {"description": "database.host", "value": ref("aws_db_instance.flyte.address")},
+        )
+    )
     if is_placeholder(spec.database.host):
         fills[spec.database.host] = "database_host"
     for key, bucket in buckets.items():
         path = "storage.metadata_bucket" if key == "metadata" else "storage.raw_data_bucket"
-        outputs.append(Block("output", (f"bucket_{key}",), {"description": path,
-                                                             "value": ref(f"aws_s3_bucket.{key}.bucket")}))
+        outputs.append(
+            Block("output", (f"bucket_{key}",), {"description": path, "value": ref(f"aws_s3_bucket.{key}.bucket")})
+        )
         if is_placeholder(bucket):
             fills[bucket] = f"bucket_{key}"
     versions = [
-        Block("terraform", (), {"required_version": ">= 1.6"},
-              [Block("required_providers", (), {"aws": {"source": PROVIDER[0], "version": PROVIDER[1]}})]),
+        Block(
+            "terraform",
+            (),
+            {"required_version": ">= 1.6"},
+            [Block("required_providers", (), {"aws": {"source": PROVIDER[0], "version": PROVIDER[1]}})],
+        ),
         Block("provider", ("aws",), {"region": var("region")}),
     ]
     return InfraModule(
-        main=main, variables=variables, outputs=outputs, versions=versions, bindings=bindings, grants=grants,
-        fills=fills, notes=[
+        main=main,
+        variables=variables,
+        outputs=outputs,
+        versions=versions,
+        bindings=bindings,
+        grants=grants,
+        fills=fills,
+        notes=[
             f"RDS creates the {spec.database.admin_dbname} database; create {spec.database.datacatalog_dbname} once "
-            f"the instance is up: psql \"host=<database_host> user={spec.database.user} sslmode=require\" "
+            f'the instance is up: psql "host=<database_host> user={spec.database.user} sslmode=require" '
             f"-c 'CREATE DATABASE {spec.database.datacatalog_dbname}' "
             "(the AWS provider has no resource for databases inside an instance).",
             "The master password is kept in Secrets Manager by RDS (manage_master_user_password); copy it into "
@@ -229,38 +319,48 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
 
 def _database(spec: DeploymentSpec) -> list[Block]:
     return [
-        Block("resource", ("aws_db_parameter_group", "flyte"), {
-            "name": "flyte-postgres16", "family": "postgres16"},
-            [Block("parameter", (), {"name": "rds.force_ssl", "value": "1"}),
-             Block("parameter", (), {"name": "log_statement", "value": "ddl"})]),
-        Block("resource", ("aws_db_instance", "flyte"), {
-            "identifier": "flyte",
-            "engine": "postgres",
-            "engine_version": "16",
-            "instance_class": var("db_instance_class"),
-            "allocated_storage": 20,
-            "db_name": spec.database.admin_dbname,
-            "username": spec.database.user,
-            "manage_master_user_password": True,
-            "parameter_group_name": ref("aws_db_parameter_group.flyte.name"),
-            "db_subnet_group_name": var("db_subnet_group_name"),
-            "vpc_security_group_ids": var("db_security_group_ids"),
-            "storage_encrypted": True,
-            "publicly_accessible": False,
-            "backup_retention_period": 7,
-            "deletion_protection": True,
-            "copy_tags_to_snapshot": True,
-            "auto_minor_version_upgrade": True,
-            "iam_database_authentication_enabled": True,
-            "performance_insights_enabled": True,
-            "skip_final_snapshot": False,
-            "final_snapshot_identifier": "flyte-final",
-        }, skips=(
-            ("CKV_AWS_157", "Multi-AZ doubles the cost; production may turn it on (multi_az = true)"),
-            ("CKV_AWS_118", "enhanced monitoring needs an extra IAM role the organisation owns"),
-            ("CKV_AWS_354", "Performance Insights uses the AWS managed key"),
-            ("CKV2_AWS_30", "query logging is set by log_statement in the parameter group"),
-        )),
+        Block(
+            "resource",
+            ("aws_db_parameter_group", "flyte"),
+            {"name": "flyte-postgres16", "family": "postgres16"},
+            [
+                Block("parameter", (), {"name": "rds.force_ssl", "value": "1"}),
+                Block("parameter", (), {"name": "log_statement", "value": "ddl"}),
+            ],
+        ),
+        Block(
+            "resource",
+            ("aws_db_instance", "flyte"),
+            {
+                "identifier": "flyte",
+                "engine": "postgres",
+                "engine_version": "16",
+                "instance_class": var("db_instance_class"),
+                "allocated_storage": 20,
+                "db_name": spec.database.admin_dbname,
+                "username": spec.database.user,
+                "manage_master_user_password": True,
+                "parameter_group_name": ref("aws_db_parameter_group.flyte.name"),
+                "db_subnet_group_name": var("db_subnet_group_name"),
+                "vpc_security_group_ids": var("db_security_group_ids"),
+                "storage_encrypted": True,
+                "publicly_accessible": False,
+                "backup_retention_period": 7,
+                "deletion_protection": True,
+                "copy_tags_to_snapshot": True,
+                "auto_minor_version_upgrade": True,
+                "iam_database_authentication_enabled": True,
+                "performance_insights_enabled": True,
+                "skip_final_snapshot": False,
+                "final_snapshot_identifier": "flyte-final",
+            },
+            skips=(
+                ("CKV_AWS_157", "Multi-AZ doubles the cost; production may turn it on (multi_az = true)"),
+                ("CKV_AWS_118", "enhanced monitoring needs an extra IAM role the organisation owns"),
+                ("CKV_AWS_354", "Performance Insights uses the AWS managed key"),
+                ("CKV2_AWS_30", "query logging is set by log_statement in the parameter group"),
+            ),
+        ),
     ]
 
 
@@ -268,8 +368,8 @@ def _cli(spec: DeploymentSpec, buckets: dict[str, str], accounts: Sequence[Servi
     steps = []
     for bucket in buckets.values():
         steps += [
-            f"aws s3api create-bucket --bucket {bucket} --region \"$AWS_REGION\" "
-            "--create-bucket-configuration LocationConstraint=\"$AWS_REGION\"",
+            f'aws s3api create-bucket --bucket {bucket} --region "$AWS_REGION" '
+            '--create-bucket-configuration LocationConstraint="$AWS_REGION"',
             f"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled",
             f"aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration "
             "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
@@ -279,6 +379,8 @@ def _cli(spec: DeploymentSpec, buckets: dict[str, str], accounts: Sequence[Servi
             f"# {account.role} role trusts {account.subject} on cluster {account.cluster} "
             "(StringEquals <issuer>:sub in the role's trust policy)"
         )
-    steps.append("aws rds create-db-instance --db-instance-identifier flyte --engine postgres --db-name flyteadmin "
-                 "--manage-master-user-password ...  # then CREATE DATABASE datacatalog")
+    steps.append(
+        "aws rds create-db-instance --db-instance-identifier flyte --engine postgres --db-name flyteadmin "
+        "--manage-master-user-password ...  # then CREATE DATABASE datacatalog"
+    )
     return steps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..spec import (
@@ -32,6 +33,8 @@ from ._presets import (
     with_changes,
 )
 from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
+from .gcp_infra import gcp_module
+from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = ["CLOUD", "GcpCloud", "GcsStore", "DEFAULTS", "stackdriver_template"]
 
@@ -233,6 +236,10 @@ class GcpCloud(BaseCloud):
             "gpu-partition-size-node-label": "cloud.google.com/gke-gpu-partition-size",
             "resource-tolerations": [{"nvidia.com/gpu": [toleration]}],
         }
+
+    def infrastructure(self, spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule | None:
+        """The prerequisites as a Terraform root module (:mod:`.gcp_infra`)."""
+        return gcp_module(spec, accounts)
 
 
 CLOUD = GcpCloud()

@@ -11,9 +11,23 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
-__all__ = ["Expr", "Block", "ServiceAccountRef", "ref", "var", "slug", "InfraModule", "Binding", "render_blocks", "hcl_string", "module_files"]
+__all__ = [
+    "variable",
+    "output",
+    "Expr",
+    "Block",
+    "ServiceAccountRef",
+    "ref",
+    "var",
+    "slug",
+    "InfraModule",
+    "Binding",
+    "render_blocks",
+    "hcl_string",
+    "module_files",
+]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -25,7 +39,7 @@ class Expr:
     text: str
 
 
-HclValue = Union[str, int, float, bool, None, Expr, Sequence[Any], Mapping[str, Any]]
+HclValue = str | int | float | bool | None | Expr | Sequence[Any] | Mapping[str, Any]
 
 
 @dataclass
@@ -113,11 +127,7 @@ class InfraModule:
 def hcl_string(text: str) -> str:
     """A quoted HCL string literal; ``${`` and ``%{`` are escaped so user text never interpolates."""
     escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("${", "$${")
-        .replace("%{", "%%{")
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("${", "$${").replace("%{", "%%{")
     )
     return f'"{escaped}"'
 
@@ -195,3 +205,16 @@ def module_files(module: InfraModule, header: str) -> dict[str, str]:
         "infra/outputs.tf": render_blocks(module.outputs, header),
         "infra/README.md": "\n".join(readme),
     }
+
+
+def variable(name: str, description: str, default: object = None, kind: str = "string") -> Block:
+    """A ``variable`` block; ``default`` None leaves it for the person to answer."""
+    attributes: dict[str, object] = {"type": Expr(kind), "description": description}
+    if default is not None:
+        attributes["default"] = default
+    return Block("variable", (name,), attributes)
+
+
+def output(name: str, spec_path: str, value: str) -> Block:
+    """An ``output`` whose description is the spec path it answers (``fill --from-terraform`` reads both)."""
+    return Block("output", (name,), {"description": spec_path, "value": Expr(value)})

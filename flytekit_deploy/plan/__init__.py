@@ -12,6 +12,7 @@ from ..spec import DeploymentSpec, dump_spec
 from .commands import Step, install_steps, secret_command
 from .flytectl import flytectl_config
 from .guide import install_guide, install_script
+from .infra import files_of, infra_result
 
 __all__ = ["Plan", "build_plan", "Step", "secret_command"]
 
@@ -74,6 +75,9 @@ class Plan:
         out["install.sh"] = install_script(self)
         out["flytectl-config.yaml"] = self.flytectl_config
         out["spec.yaml"] = dump_spec(self.spec)
+        infra = infra_result(self.spec, self.releases)
+        if infra is not None:
+            out.update(files_of(infra))
         return out
 
 

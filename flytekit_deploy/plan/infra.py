@@ -1,0 +1,234 @@
+"""The cloud prerequisites of a plan: which ServiceAccounts take the spec's cloud identity, found in Kubernetes
+objects (the chart render, see :mod:`flytekit_deploy.checks.infra`, or, without a chart engine, the objects the
+emitted values spell out themselves), and the cloud's Terraform module bound to exactly those.
+
+A ServiceAccount takes the identity when it carries the cloud's annotation; the cluster-resource templates add one
+in every project-domain namespace of every cluster the cluster resource sync reaches.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ..charts import ReleaseValues
+from ..clouds.hcl import InfraModule, ServiceAccountRef, module_files
+from ..clouds.registry import cloud_of, identity_of
+from ..spec import DeploymentSpec
+
+__all__ = ["InfraResult", "accounts_in", "accounts_from_values", "values_objects", "infra_result", "files_of"]
+
+_TEMPLATE_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_DEFAULT_MAPPING = "{{ project }}-{{ domain }}"
+
+
+@dataclass
+class InfraResult:
+    """The module and where its ServiceAccounts came from (``render`` or ``values``)."""
+
+    module: InfraModule
+    accounts: list[ServiceAccountRef]
+    source: str
+
+
+def _config_docs(bodies: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    """Every YAML mapping inside the ConfigMaps' data (Flyte's runtime config files)."""
+    for body in bodies:
+        if body.get("kind") != "ConfigMap":
+            continue
+        for text in (body.get("data") or {}).values():
+            if not isinstance(text, str) or "{{" in text:
+                continue
+            try:
+                for doc in yaml.safe_load_all(io.StringIO(text)):
+                    if isinstance(doc, Mapping):
+                        yield doc
+            except yaml.YAMLError:
+                continue
+
+
+def _templates(bodies: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str]]:
+    """Cluster-resource template texts in ConfigMaps: ``(ConfigMap name/key, text)`` of those with ``{{``."""
+    for body in bodies:
+        if body.get("kind") != "ConfigMap":
+            continue
+        for key, text in (body.get("data") or {}).items():
+            if isinstance(text, str) and "{{" in text and "ServiceAccount" in text:
+                yield f"{body['metadata']['name']}/{key}", text
+
+
+def _template_accounts(text: str, annotation: str) -> list[tuple[str, str]]:
+    """``(namespace template, name)`` of every ServiceAccount with ``annotation`` in a template text."""
+    marker = "__NS__"
+    filled = _TEMPLATE_VAR.sub(lambda m: marker if m.group(1) == "namespace" else f"__{m.group(1)}__", text)
+    found = []
+    for doc in yaml.safe_load_all(io.StringIO(filled)):
+        if isinstance(doc, Mapping) and doc.get("kind") == "ServiceAccount":
+            meta = doc.get("metadata") or {}
+            if annotation in (meta.get("annotations") or {}):
+                found.append((str(meta.get("namespace", marker)), str(meta["name"])))
+    return found
+
+
+def _namespaces(spec_projects: Any, mapping: str) -> list[str]:
+    out = []
+    for project in spec_projects.projects:
+        for domain in spec_projects.domains:
+            out.append(mapping.replace("{{ project }}", project.name).replace("{{ domain }}", domain))
+    return out
+
+
+def _role(spec: DeploymentSpec, value: str) -> str:
+    ident = spec.identity
+    return "tasks" if value == ident.tasks and value != ident.backend else "backend"
+
+
+def accounts_in(
+    spec: DeploymentSpec,
+    releases: Sequence[ReleaseValues],
+    bodies_by_file: Mapping[str, list[Mapping[str, Any]]],
+    source: str,
+) -> list[ServiceAccountRef]:
+    """The identity-taking ServiceAccounts among Kubernetes objects grouped by values filename, per cluster."""
+    identity = identity_of(spec)
+    if identity is None:
+        return []
+    annotation = identity.annotation
+    cluster_of = {r.filename: r.cluster for r in releases}
+    out: dict[tuple[str, str, str], ServiceAccountRef] = {}
+    for filename, bodies in bodies_by_file.items():
+        cluster = cluster_of.get(filename, "default")
+        for body in bodies:
+            if body.get("kind") != "ServiceAccount":
+                continue
+            meta = body.get("metadata") or {}
+            value = (meta.get("annotations") or {}).get(annotation)
+            if value is None:
+                continue
+            ns = str(meta.get("namespace") or next(r.namespace for r in releases if r.filename == filename))
+            key = (cluster, ns, str(meta["name"]))
+            out.setdefault(
+                key,
+                ServiceAccountRef(cluster, ns, key[2], _role(spec, str(value)), f"{source}: {filename} ServiceAccount"),
+            )
+        configs = list(_config_docs(bodies))
+        mapping = next(
+            (
+                str(d["namespace_mapping"]["template"])
+                for d in configs
+                if isinstance(d.get("namespace_mapping"), Mapping) and "template" in d["namespace_mapping"]
+            ),
+            _DEFAULT_MAPPING,
+        )
+        targets = [
+            str(c["name"])
+            for d in configs
+            if isinstance(d.get("clusters"), Mapping)
+            for c in d["clusters"].get("clusterConfigs") or []
+            if c.get("enabled", True)
+        ] or [cluster]
+        for where, text in _templates(bodies):
+            for ns_template, name in _template_accounts(text, annotation):
+                namespaces = _namespaces(spec.projects, mapping) if ns_template == "__NS__" else [ns_template]
+                for target in targets:
+                    for ns in namespaces:
+                        out.setdefault(
+                            (target, ns, name),
+                            ServiceAccountRef(
+                                target, ns, name, "tasks", f"{source}: {filename} cluster resource template {where}"
+                            ),
+                        )
+    return sorted(out.values(), key=lambda a: (a.cluster, a.role, a.namespace, a.name))
+
+
+def accounts_from_values(spec: DeploymentSpec, releases: Sequence[ReleaseValues]) -> list[ServiceAccountRef]:
+    """Fallback without a chart engine: ServiceAccounts the emitted values name themselves (identity annotations
+    under ``serviceAccount``) and the templates they carry. Less exact than the render: chart defaults for names."""
+    bodies = {release.filename: values_objects(release) for release in releases}
+    return accounts_in(spec, releases, bodies, "values")
+
+
+def values_objects(release: ReleaseValues) -> list[Mapping[str, Any]]:
+    """The ServiceAccounts (and template/config texts) one release's values spell out, as Kubernetes-like objects."""
+    found: list[Mapping[str, Any]] = []
+    _walk_values(release.values, release.namespace, release.release, release.chart.value, found)
+    return found
+
+
+def _walk_values(
+    node: Any, namespace: str, release: str, chart: str, out: list[Mapping[str, Any]], owner: str | None = None
+) -> None:
+    if isinstance(node, Mapping):
+        account = node.get("serviceAccount")
+        # flyte-core skips a disabled component's ServiceAccount unless serviceAccount.alwaysCreate
+        created = node.get("enabled", True) is not False or bool((account or {}).get("alwaysCreate"))
+        if isinstance(account, Mapping) and account.get("annotations") and created:
+            default = owner or (release if chart in release else f"{release}-{chart}")
+            out.append(
+                {
+                    "kind": "ServiceAccount",
+                    "metadata": {
+                        "name": account.get("name") or default,
+                        "namespace": namespace,
+                        "annotations": account["annotations"],
+                    },
+                }
+            )
+        for key in ("clusters", "namespace_mapping"):
+            part = node.get(key)
+            if isinstance(part, Mapping) and ("clusterConfigs" in part or "template" in part):
+                out.append(
+                    {
+                        "kind": "ConfigMap",
+                        "metadata": {"name": "values", "namespace": namespace},
+                        "data": {key: yaml.safe_dump({key: dict(part)})},
+                    }
+                )
+        for key, value in node.items():
+            if isinstance(value, str) and "ServiceAccount" in value and "{{" in value:
+                out.append(
+                    {
+                        "kind": "ConfigMap",
+                        "metadata": {"name": "values", "namespace": namespace},
+                        "data": {str(key): value},
+                    }
+                )
+            _walk_values(
+                value,
+                namespace,
+                release,
+                chart,
+                out,
+                str(key)
+                if owner is None
+                and key != "serviceAccount"
+                and isinstance(value, Mapping)
+                and "serviceAccount" in value
+                else owner,
+            )
+    elif isinstance(node, list):
+        for item in node:
+            _walk_values(item, namespace, release, chart, out, owner)
+
+
+def infra_result(spec: DeploymentSpec, releases: Sequence[ReleaseValues]) -> InfraResult | None:
+    """The cloud's module bound to the ServiceAccounts the emitted values create (None outside AWS/GCP/Azure)."""
+    accounts = accounts_from_values(spec, releases)
+    module = cloud_of(spec).infrastructure(spec, accounts)
+    return InfraResult(module, accounts, "values") if module is not None else None
+
+
+def files_of(result: InfraResult) -> dict[str, str]:
+    """``infra/*`` of a result, its header saying where the ServiceAccounts were read."""
+    header = "Generated by flytekit-deploy from the spec; identities bind the ServiceAccounts found in the " + (
+        "rendered releases."
+        if result.source == "render"
+        else "emitted values (no chart render was available: run `flytekit-deploy values` where helm and the charts "
+        "are, or check with `doctor`)."
+    )
+    return module_files(result.module, header)
