@@ -351,6 +351,7 @@ def _database(spec: DeploymentSpec) -> list[Block]:
                 "auto_minor_version_upgrade": True,
                 "iam_database_authentication_enabled": True,
                 "performance_insights_enabled": True,
+            "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
                 "skip_final_snapshot": False,
                 "final_snapshot_identifier": "flyte-final",
             },

@@ -98,6 +98,13 @@ def azure_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) ->
                     "storage_account_id": ref("azurerm_storage_account.flyte.id"),
                     "container_access_type": "private",
                 },
+                skips=(
+                    (
+                        "CKV2_AZURE_21",
+                        "blob read logging goes through the account's diagnostic settings to the organisation's "
+                        "Log Analytics workspace",
+                    ),
+                ),
             )
         )
     bindings: list[Binding] = []
@@ -129,7 +136,7 @@ def azure_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) ->
                         f"{name}_{slug(account.cluster)}_{slug(account.namespace)}_{slug(account.name)}",
                     ),
                     {
-                        "name": f"{account.cluster}-{account.namespace}-{account.name}"[:120],
+                        "name": f"{slug(account.cluster)}-{account.namespace}-{account.name}".replace("_", "-")[:120],
                         "resource_group_name": var("resource_group"),
                         "parent_id": ref(f"{address}.id"),
                         "audience": ["api://AzureADTokenExchange"],
@@ -178,7 +185,14 @@ def azure_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) ->
                 "geo_redundant_backup_enabled": True,
                 "zone": "1",
             },
-            skips=(("CKV_AZURE_136", "geo-redundant backups are on; the check wants a paired region too"),),
+            skips=(
+                ("CKV_AZURE_136", "geo-redundant backups are on; the check wants a paired region too"),
+                (
+                    "CKV2_AZURE_57",
+                    "VNet integration (delegated subnet, no public access) is the private path; a private endpoint "
+                    "is the alternative, not an addition",
+                ),
+            ),
         ),
         Block(
             "resource",

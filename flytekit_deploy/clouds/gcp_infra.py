@@ -168,12 +168,21 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                         Block("database_flags", (), {"name": "log_min_messages", "value": "error"}),
                         Block("database_flags", (), {"name": "log_temp_files", "value": "0"}),
                         Block("database_flags", (), {"name": "log_min_duration_statement", "value": "-1"}),
+            Block("database_flags", (), {"name": "log_min_error_statement", "value": "error"}),
+            Block("database_flags", (), {"name": "log_hostname", "value": "on"}),
+            Block("database_flags", (), {"name": "log_statement", "value": "ddl"}),
+            Block("database_flags", (), {"name": "cloudsql.enable_pgaudit", "value": "on"}),
                     ],
                 )
             ],
             skips=(
                 ("CKV_GCP_79", "POSTGRES_16 is the newest version Flyte v1.16 is tested with here"),
                 ("CKV2_GCP_13", "log_duration is a tuning choice; statement logging is off on purpose"),
+                (
+                    "CKV_GCP_6",
+                    "ssl_mode ENCRYPTED_ONLY refuses plain connections; client certificates are not something "
+                    "flyteadmin's and datacatalog's database settings can present",
+                ),
             ),
         ),
         Block(

@@ -90,7 +90,7 @@ def var(name: str) -> Expr:
 
 def slug(text: str) -> str:
     """A Terraform name from a cluster or ServiceAccount name (``dataplane-1`` -> ``dataplane_1``)."""
-    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+    return re.sub(r"_+", "_", re.sub(r"[^a-z0-9_]", "_", text.lower())).strip("_") or "default"
 
 
 @dataclass(frozen=True)
