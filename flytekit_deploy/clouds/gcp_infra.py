@@ -4,6 +4,7 @@ bucket-level grants on only the Flyte buckets."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 
 from ..spec import DeploymentSpec, is_placeholder
@@ -168,10 +169,10 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                         Block("database_flags", (), {"name": "log_min_messages", "value": "error"}),
                         Block("database_flags", (), {"name": "log_temp_files", "value": "0"}),
                         Block("database_flags", (), {"name": "log_min_duration_statement", "value": "-1"}),
-            Block("database_flags", (), {"name": "log_min_error_statement", "value": "error"}),
-            Block("database_flags", (), {"name": "log_hostname", "value": "on"}),
-            Block("database_flags", (), {"name": "log_statement", "value": "ddl"}),
-            Block("database_flags", (), {"name": "cloudsql.enable_pgaudit", "value": "on"}),
+                        Block("database_flags", (), {"name": "log_min_error_statement", "value": "error"}),
+                        Block("database_flags", (), {"name": "log_hostname", "value": "on"}),
+                        Block("database_flags", (), {"name": "log_statement", "value": "ddl"}),
+                        Block("database_flags", (), {"name": "cloudsql.enable_pgaudit", "value": "on"}),
                     ],
                 )
             ],
@@ -241,20 +242,7 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
         ),
         Block("provider", ("google",), {"project": var("project_id"), "region": var("region")}),
     ]
-    cli = [
-        f'gcloud storage buckets create gs://{b} --location="$REGION" --uniform-bucket-level-access '
-        "--public-access-prevention && gcloud storage buckets update gs://{b} --versioning".replace("{b}", b)
-        for b in buckets.values()
-    ]
-    cli += [
-        f"gcloud iam service-accounts add-iam-policy-binding <{a.role.upper()}_GSA_EMAIL> "
-        f'--role roles/iam.workloadIdentityUser --member "serviceAccount:$PROJECT.svc.id.goog[{a.namespace}/{a.name}]"'
-        for a in accounts
-    ]
-    cli += [
-        f"gcloud sql databases create {db.admin_dbname} --instance={spec.name}-postgres",
-        f"gcloud sql databases create {db.datacatalog_dbname} --instance={spec.name}-postgres",
-    ]
+    cli = _cli(spec, list(buckets.values()), accounts)
     return InfraModule(
         main=main,
         variables=variables,
@@ -271,3 +259,39 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
             "Task log links (Cloud Logging) need no permission from Flyte's pods.",
         ],
     )
+
+
+def _cli(spec: DeploymentSpec, buckets: list[str], accounts: Sequence[ServiceAccountRef]) -> list[str]:
+    """The same prerequisites with gcloud (``$PROJECT``, ``$REGION`` set by the reader; spec values are checked
+    names and quoted)."""
+    db = spec.database
+    cli = []
+    for bucket in buckets:
+        cli += [
+            f'gcloud storage buckets create gs://{bucket} --location="$REGION" --uniform-bucket-level-access '
+            "--public-access-prevention",
+            f"gcloud storage buckets update gs://{bucket} --versioning",
+        ]
+    for role in ("backend", "tasks"):
+        if not any(a.role == role for a in accounts):
+            continue
+        email = shlex.quote(getattr(spec.identity, role) or f"{spec.name}-{role}@$PROJECT.iam.gserviceaccount.com")
+        cli.append(f'gcloud iam service-accounts create {spec.name}-{role} --project "$PROJECT"')
+        cli += [
+            f"gcloud storage buckets add-iam-policy-binding gs://{b} --member serviceAccount:{email} "
+            "--role roles/storage.objectAdmin"
+            for b in buckets
+        ]
+        members = sorted({(a.namespace, a.name) for a in accounts if a.role == role})
+        cli += [
+            f"gcloud iam service-accounts add-iam-policy-binding {email} --role roles/iam.workloadIdentityUser "
+            f'--member "serviceAccount:$PROJECT.svc.id.goog[{ns}/{name}]"'
+            for ns, name in members
+        ]
+    cli += [
+        f'gcloud sql instances create {spec.name}-postgres --database-version POSTGRES_16 --region "$REGION" '
+        '--ssl-mode ENCRYPTED_ONLY --no-assign-ip --network "$NETWORK"',
+        f"gcloud sql databases create {db.admin_dbname} --instance {spec.name}-postgres",
+        f"gcloud sql databases create {db.datacatalog_dbname} --instance {spec.name}-postgres",
+    ]
+    return cli

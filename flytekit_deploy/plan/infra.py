@@ -21,7 +21,15 @@ from ..clouds.hcl import InfraModule, ServiceAccountRef, module_files
 from ..clouds.registry import cloud_of, identity_of
 from ..spec import DeploymentSpec
 
-__all__ = ["InfraResult", "accounts_in", "accounts_from_values", "values_objects", "infra_result", "files_of"]
+__all__ = [
+    "InfraResult",
+    "guide_section",
+    "accounts_in",
+    "accounts_from_values",
+    "values_objects",
+    "infra_result",
+    "files_of",
+]
 
 _TEMPLATE_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _DEFAULT_MAPPING = "{{ project }}-{{ domain }}"
@@ -232,3 +240,55 @@ def files_of(result: InfraResult) -> dict[str, str]:
         "are, or check with `doctor`)."
     )
     return module_files(result.module, header)
+
+
+def guide_section(spec: DeploymentSpec, releases: Sequence[ReleaseValues]) -> list[str]:
+    """install.md's "Cloud prerequisites": numbered steps from the same module ``infra/`` holds (its variables,
+    the commands, the identity bindings, its notes, and the cloud CLI equivalent). Empty outside AWS/GCP/Azure."""
+    result = infra_result(spec, releases)
+    if result is None:
+        return []
+    module = result.module
+    open_vars = [b.labels[0] for b in module.variables if "default" not in b.attributes]
+    out = [
+        "## Cloud prerequisites",
+        "",
+        "Buckets, database and identities, as the Terraform/OpenTofu module in `infra/`.",
+        "",
+    ]
+    steps: list[tuple[str, list[str]]] = []
+    if open_vars:
+        steps.append(
+            (
+                "Answer the module's open variables in `infra/terraform.tfvars`: "
+                + ", ".join(f"`{v}`" for v in open_vars),
+                [],
+            )
+        )
+    steps += [
+        ("Create them (`tofu` works the same)", ["terraform -chdir=infra init", "terraform -chdir=infra apply"]),
+        (
+            "Feed the outputs back into the spec and write the plan again",
+            [
+                "terraform -chdir=infra output -json > infra-outputs.json",
+                "flytekit-deploy fill spec.yaml --from-terraform infra-outputs.json",
+                "flytekit-deploy values spec.yaml -o . --force",
+            ],
+        ),
+    ]
+    for number, (title, commands) in enumerate(steps, 1):
+        out.append(f"{number}. {title}")
+        if commands:
+            out += ["", "   ```bash", *(f"   {c}" for c in commands), "   ```"]
+        out.append("")
+    if module.fills:
+        out += ["The outputs answer: " + ", ".join(f"`{p}` ({o})" for p, o in module.fills.items()), ""]
+    out += ["Identity bindings (each ServiceAccount bound by exactly one identity):", ""]
+    out += ["| identity | cluster | ServiceAccount |", "|---|---|---|"]
+    out += [f"| `{b.identity}` | {b.cluster} | `{b.namespace}/{b.name}` |" for b in module.bindings]
+    out.append("")
+    if module.notes:
+        out += [f"- {note}" for note in module.notes] + [""]
+    if module.cli_steps:
+        out += ["Without Terraform, the same with the cloud CLI:", "", "```bash", *module.cli_steps, "```", ""]
+    return out
