@@ -8,13 +8,15 @@ the cluster-resource templates (created in every project-domain namespace by the
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clouds.hcl import InfraModule, ServiceAccountRef, slug
 from ..clouds.registry import cloud_of
-from ..plan.infra import InfraResult, accounts_in, values_objects
+from ..plan.infra import InfraResult, accounts_in, files_of, values_objects
 from .findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ __all__ = [
     "accounts_from_render",
     "infra_module",
     "infra_from_render",
+    "rendered_infra_files",
     "parse_hcl",
     "parsed_subjects",
     "check_subjects",
@@ -58,6 +61,30 @@ def infra_from_render(plan: Plan, render: PlanRender) -> InfraResult | None:
     accounts = accounts_from_render(plan, render)
     module = infra_module(plan, accounts)
     return InfraResult(module, accounts, "render") if module is not None else None
+
+
+def rendered_infra_files(plan: Plan, charts: str | Path | None = None) -> tuple[dict[str, str], str]:
+    """``infra/*`` bound to the ServiceAccounts of the chart render, and a sentence saying so; without charts or
+    a Helm engine, the plan's own ``infra/`` (read from the emitted values) and a sentence saying why."""
+    from ..errors import UserInputError
+    from .chart_source import find_helm, locate_chart_source, prepare_charts
+    from .plan_render import render_plan
+
+    own = {k: v for k, v in plan.files().items() if k.startswith("infra/")}
+    if not own:
+        return {}, ""
+    try:
+        source = locate_chart_source(charts)
+    except UserInputError as error:
+        return own, f"infra/: ServiceAccounts from the emitted values (no chart render: {error.problems[0].message})"
+    if find_helm() is None and importlib.util.find_spec("helm_python") is None:
+        return own, "infra/: ServiceAccounts from the emitted values (no Helm engine to render the charts)"
+    render = render_plan(plan, prepare_charts(source))
+    result = infra_from_render(plan, render)
+    if result is None:
+        return own, ""
+    failed = f" ({len(render.failures)} release(s) did not render: read from their values)" if render.failures else ""
+    return files_of(result), f"infra/: ServiceAccounts read from the chart render{failed}"
 
 
 # --- checks on the written module ------------------------------------------------------------------------------

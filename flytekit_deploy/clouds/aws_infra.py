@@ -7,12 +7,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..spec import DeploymentSpec, SchedulerKind, is_placeholder
-from .hcl import Binding, Block, Expr, InfraModule, ServiceAccountRef, hcl_string, ref, slug, var, variable
+from .hcl import (
+    Binding,
+    Block,
+    Expr,
+    InfraModule,
+    ServiceAccountRef,
+    hcl_string,
+    identity_path,
+    identity_roles,
+    identity_value,
+    output,
+    ref,
+    slug,
+    var,
+    variable,
+)
 
 __all__ = ["aws_module"]
 
 PROVIDER = ("hashicorp/aws", "5.82.2")
-_ROLES = {"backend": "flyte_backend", "tasks": "flyte_tasks"}
 _USES = {
     "aws_s3_bucket": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
     "aws_s3_bucket_versioning": "recovery of Flyte metadata overwritten by mistake",
@@ -121,9 +135,14 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
     fills: dict[str, str] = {}
     grants: dict[str, list[str]] = {name: [] for name in buckets.values()}
     outputs: list[Block] = []
+    # inputs echoed back, so `fill` answers the spec fields that hold them
+    outputs.append(output("region", "aws.region, storage.region", "var.region"))
+    if aws is not None and is_placeholder(aws.region):
+        fills[aws.region] = "region"
     bucket_arns = [ref(f"aws_s3_bucket.{k}.arn") for k in buckets]
     object_arns = [Expr(f'"${{aws_s3_bucket.{k}.arn}}/*"') for k in buckets]
-    for role, name in _ROLES.items():
+    for role in identity_roles(a.role for a in accounts):
+        name = f"flyte_{slug(role)}"
         mine = [a for a in accounts if a.role == role]
         if not mine:
             continue
@@ -178,7 +197,7 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                 "resource",
                 ("aws_iam_role", name),
                 {
-                    "name": f"{spec.name}-{role}",
+                    "name": f"{spec.name}-{role}"[:64],
                     "assume_role_policy": ref(f"data.aws_iam_policy_document.{name}_trust.json"),
                 },
                 comment=f"IRSA role of the Flyte {role} ServiceAccounts",
@@ -249,16 +268,10 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
         )
         for bucket in grants:
             grants[bucket].append(f"aws_iam_role.{name}")
-        placeholder = getattr(spec.identity, role) or ""
-        outputs.append(
-            Block(
-                "output",
-                (f"identity_{role}",),
-                {"description": f"identity.{role}: IAM role ARN", "value": ref(f"aws_iam_role.{name}.arn")},
-            )
-        )
+        placeholder = identity_value(spec, role)
+        outputs.append(output(f"identity_{slug(role)}", identity_path(role), f"aws_iam_role.{name}.arn"))
         if is_placeholder(placeholder):
-            fills[placeholder] = f"identity_{role}"
+            fills[placeholder] = f"identity_{slug(role)}"
     if spec.components.scheduler.enabled and spec.components.scheduler.kind is SchedulerKind.AWS:
         main.append(Block("data", ("aws_caller_identity", "current")))
         main.append(
@@ -351,7 +364,7 @@ def _database(spec: DeploymentSpec) -> list[Block]:
                 "auto_minor_version_upgrade": True,
                 "iam_database_authentication_enabled": True,
                 "performance_insights_enabled": True,
-            "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
+                "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
                 "skip_final_snapshot": False,
                 "final_snapshot_identifier": "flyte-final",
             },

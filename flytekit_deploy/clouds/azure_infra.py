@@ -7,12 +7,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..spec import DeploymentSpec, is_placeholder
-from .hcl import Binding, Block, Expr, InfraModule, ServiceAccountRef, hcl_string, output, ref, slug, var, variable
+from .hcl import (
+    Binding,
+    Block,
+    Expr,
+    InfraModule,
+    ServiceAccountRef,
+    hcl_string,
+    identity_path,
+    identity_roles,
+    identity_value,
+    output,
+    ref,
+    slug,
+    var,
+    variable,
+)
 
 __all__ = ["azure_module"]
 
 PROVIDER = ("hashicorp/azurerm", "4.14.0")
-_IDS = {"backend": "flyte_backend", "tasks": "flyte_tasks"}
 _USES = {
     "azurerm_storage_account": "the account holding Flyte's containers (stow azure)",
     "azurerm_storage_container": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
@@ -111,7 +125,23 @@ def azure_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) ->
     grants: dict[str, list[str]] = {c: [] for c in containers.values()}
     outputs: list[Block] = []
     fills: dict[str, str] = {}
-    for role, name in _IDS.items():
+    # inputs echoed back, so `fill` answers the spec fields that hold them
+    echoed = (
+        ("resource_group", "azure.resource_group"),
+        ("location", "azure.region"),
+        ("storage_account", "azure.storage_account"),
+    )
+    for name, path in echoed:
+        outputs.append(output(name, path, f"var.{name}"))
+    for given, name in (
+        ((az.resource_group, "resource_group"), (az.region, "location"), (az.storage_account, "storage_account"))
+        if az
+        else ()
+    ):
+        if is_placeholder(given):
+            fills[given] = name
+    for role in identity_roles(a.role for a in accounts):
+        name = f"flyte_{slug(role)}"
         mine = [a for a in accounts if a.role == role]
         if not mine:
             continue
@@ -160,10 +190,10 @@ def azure_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) ->
                 )
             )
             grants[container].append(address)
-        outputs.append(output(f"identity_{role}", f"identity.{role}", f"{address}.client_id"))
-        placeholder = getattr(spec.identity, role) or ""
+        outputs.append(output(f"identity_{slug(role)}", identity_path(role), f"{address}.client_id"))
+        placeholder = identity_value(spec, role)
         if is_placeholder(placeholder):
-            fills[placeholder] = f"identity_{role}"
+            fills[placeholder] = f"identity_{slug(role)}"
     main += [
         Block("resource", ("random_password", "database"), {"length": 32, "special": False}),
         Block(

@@ -8,12 +8,26 @@ import shlex
 from collections.abc import Sequence
 
 from ..spec import DeploymentSpec, is_placeholder
-from .hcl import Binding, Block, Expr, InfraModule, ServiceAccountRef, hcl_string, output, ref, slug, var, variable
+from .hcl import (
+    Binding,
+    Block,
+    Expr,
+    InfraModule,
+    ServiceAccountRef,
+    hcl_string,
+    identity_path,
+    identity_roles,
+    identity_value,
+    output,
+    ref,
+    slug,
+    var,
+    variable,
+)
 
 __all__ = ["gcp_module"]
 
 PROVIDER = ("hashicorp/google", "6.14.1")
-_GSAS = {"backend": "flyte_backend", "tasks": "flyte_tasks"}
 _USES = {
     "google_storage_bucket": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
     "google_storage_bucket_iam_member": "object access of each Google service account on the Flyte buckets only",
@@ -79,7 +93,14 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
     grants: dict[str, list[str]] = {b: [] for b in buckets.values()}
     outputs: list[Block] = []
     fills: dict[str, str] = {}
-    for role, name in _GSAS.items():
+    # inputs echoed back, so `fill` answers the spec fields that hold them
+    outputs.append(output("project_id", "gcp.project_id", "var.project_id"))
+    outputs.append(output("region", "gcp.region", "var.region"))
+    for given, name in ((gcp.project_id, "project_id"), (gcp.region, "region")) if gcp else ():
+        if is_placeholder(given):
+            fills[given] = name
+    for role in identity_roles(a.role for a in accounts):
+        name = f"flyte_{slug(role)}"
         mine = [a for a in accounts if a.role == role]
         if not mine:
             continue
@@ -88,7 +109,11 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
             Block(
                 "resource",
                 ("google_service_account", name),
-                {"project": var("project_id"), "account_id": f"{spec.name}-{role}", "display_name": f"Flyte {role}"},
+                {
+                    "project": var("project_id"),
+                    "account_id": f"{spec.name}-{role}"[:30].rstrip("-"),
+                    "display_name": f"Flyte {role}",
+                },
             )
         )
         for account in mine:
@@ -135,10 +160,10 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                 )
             )
             grants[bucket].append(address)
-        outputs.append(output(f"identity_{role}", f"identity.{role}", f"{address}.email"))
-        placeholder = getattr(spec.identity, role) or ""
+        outputs.append(output(f"identity_{slug(role)}", identity_path(role), f"{address}.email"))
+        placeholder = identity_value(spec, role)
         if is_placeholder(placeholder):
-            fills[placeholder] = f"identity_{role}"
+            fills[placeholder] = f"identity_{slug(role)}"
     main += [
         Block(
             "resource",
@@ -272,10 +297,10 @@ def _cli(spec: DeploymentSpec, buckets: list[str], accounts: Sequence[ServiceAcc
             "--public-access-prevention",
             f"gcloud storage buckets update gs://{bucket} --versioning",
         ]
-    for role in ("backend", "tasks"):
+    for role in identity_roles(a.role for a in accounts):
         if not any(a.role == role for a in accounts):
             continue
-        email = shlex.quote(getattr(spec.identity, role) or f"{spec.name}-{role}@$PROJECT.iam.gserviceaccount.com")
+        email = shlex.quote(identity_value(spec, role) or f"{spec.name}-{role}@$PROJECT.iam.gserviceaccount.com")
         cli.append(f'gcloud iam service-accounts create {spec.name}-{role} --project "$PROJECT"')
         cli += [
             f"gcloud storage buckets add-iam-policy-binding gs://{b} --member serviceAccount:{email} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,3 +218,24 @@ def variable(name: str, description: str, default: object = None, kind: str = "s
 def output(name: str, spec_path: str, value: str) -> Block:
     """An ``output`` whose description is the spec path it answers (``fill --from-terraform`` reads both)."""
     return Block("output", (name,), {"description": spec_path, "value": Expr(value)})
+
+
+def identity_path(role: str) -> str:
+    """The spec field holding the identifier of ``role`` (``tasks-production`` -> per-domain task identity)."""
+    if role.startswith("tasks-"):
+        return f"identity.tasks_per_domain.{role.removeprefix('tasks-')}"
+    return f"identity.{role}"
+
+
+def identity_roles(roles: Iterable[str]) -> list[str]:
+    """Roles in a stable order: backend, propeller, tasks, then per-domain task roles."""
+    order = {"backend": 0, "propeller": 1, "tasks": 2}
+    return sorted(set(roles), key=lambda r: (order.get(r, 3), r))
+
+
+def identity_value(spec: Any, role: str) -> str:
+    """The spec's identifier (or placeholder) of ``role``; empty when the spec leaves it unset."""
+    identity = spec.identity
+    if role.startswith("tasks-"):
+        return str(identity.tasks_per_domain.get(role.removeprefix("tasks-"), ""))
+    return str(getattr(identity, role, "") or "")

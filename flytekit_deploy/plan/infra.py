@@ -70,30 +70,62 @@ def _templates(bodies: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str]]
                 yield f"{body['metadata']['name']}/{key}", text
 
 
-def _template_accounts(text: str, annotation: str) -> list[tuple[str, str]]:
-    """``(namespace template, name)`` of every ServiceAccount with ``annotation`` in a template text."""
+def _template_accounts(text: str, annotation: str) -> list[tuple[str, str, str]]:
+    """``(namespace template, name, annotation value)`` of every ServiceAccount with ``annotation`` in a template
+    text; a template variable in the value comes back as ``{{ name }}``."""
     marker = "__NS__"
-    filled = _TEMPLATE_VAR.sub(lambda m: marker if m.group(1) == "namespace" else f"__{m.group(1)}__", text)
+    filled = _TEMPLATE_VAR.sub(lambda m: marker if m.group(1) == "namespace" else f"__VAR_{m.group(1)}__", text)
     found = []
     for doc in yaml.safe_load_all(io.StringIO(filled)):
         if isinstance(doc, Mapping) and doc.get("kind") == "ServiceAccount":
             meta = doc.get("metadata") or {}
-            if annotation in (meta.get("annotations") or {}):
-                found.append((str(meta.get("namespace", marker)), str(meta["name"])))
+            annotations = meta.get("annotations") or {}
+            if annotation in annotations:
+                value = re.sub(r"__VAR_(\w+?)__", r"{{ \1 }}", str(annotations[annotation]))
+                found.append((str(meta.get("namespace", marker)), str(meta["name"]), value))
     return found
 
 
-def _namespaces(spec_projects: Any, mapping: str) -> list[str]:
-    out = []
-    for project in spec_projects.projects:
-        for domain in spec_projects.domains:
-            out.append(mapping.replace("{{ project }}", project.name).replace("{{ domain }}", domain))
+def _custom_data(configs: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """``domain -> {template variable: value}`` from ``cluster_resources.customData`` of Flyte's config."""
+    out: dict[str, dict[str, str]] = {}
+    for doc in configs:
+        resources = doc.get("cluster_resources")
+        if not isinstance(resources, Mapping):
+            continue
+        for entry in resources.get("customData") or []:
+            for domain, variables in (entry or {}).items():
+                for item in variables if isinstance(variables, list) else [variables]:
+                    for name, holder in (item or {}).items():
+                        if isinstance(holder, Mapping) and "value" in holder:
+                            out.setdefault(str(domain), {})[str(name)] = str(holder["value"])
     return out
 
 
-def _role(spec: DeploymentSpec, value: str) -> str:
+def _namespaces(spec_projects: Any, mapping: str) -> list[tuple[str, str]]:
+    """``(namespace, domain)`` of every project-domain pair under the namespace mapping."""
+    out = []
+    for project in spec_projects.projects:
+        for domain in spec_projects.domains:
+            out.append((mapping.replace("{{ project }}", project.name).replace("{{ domain }}", domain), domain))
+    return out
+
+
+def _resolve(value: str, known: Mapping[str, str]) -> str:
+    """``{{ var }}`` in a template annotation replaced by the domain's customData value, when it has one."""
+    return _TEMPLATE_VAR.sub(lambda m: known.get(m.group(1), m.group(0)), value)
+
+
+def _role(spec: DeploymentSpec, value: str, domain: str | None = None, default: str = "backend") -> str:
+    """Which of the spec's identities an annotation value is: a domain's own task identity, the task identity,
+    propeller's, the backend's (``default`` when it is none of them)."""
     ident = spec.identity
-    return "tasks" if value == ident.tasks and value != ident.backend else "backend"
+    if domain is not None and ident.tasks_per_domain.get(domain) == value:
+        return f"tasks-{domain}"
+    for role in ("tasks", "propeller", "backend"):
+        if getattr(ident, role) == value and (role != "tasks" or value != ident.backend):
+            return role
+    return default
 
 
 def accounts_in(
@@ -140,15 +172,24 @@ def accounts_in(
             for c in d["clusters"].get("clusterConfigs") or []
             if c.get("enabled", True)
         ] or [cluster]
+        custom = _custom_data(configs)
         for where, text in _templates(bodies):
-            for ns_template, name in _template_accounts(text, annotation):
-                namespaces = _namespaces(spec.projects, mapping) if ns_template == "__NS__" else [ns_template]
+            for ns_template, name, value in _template_accounts(text, annotation):
+                if ns_template == "__NS__":
+                    spaces: list[tuple[str, str | None]] = list(_namespaces(spec.projects, mapping))
+                else:
+                    spaces = [(ns_template, None)]
                 for target in targets:
-                    for ns in namespaces:
+                    for ns, domain in spaces:
+                        resolved = _resolve(value, custom.get(domain or "", {}))
                         out.setdefault(
                             (target, ns, name),
                             ServiceAccountRef(
-                                target, ns, name, "tasks", f"{source}: {filename} cluster resource template {where}"
+                                target,
+                                ns,
+                                name,
+                                _role(spec, resolved, domain, "tasks"),
+                                f"{source}: {filename} cluster resource template {where}",
                             ),
                         )
     return sorted(out.values(), key=lambda a: (a.cluster, a.role, a.namespace, a.name))
@@ -169,7 +210,13 @@ def values_objects(release: ReleaseValues) -> list[Mapping[str, Any]]:
 
 
 def _walk_values(
-    node: Any, namespace: str, release: str, chart: str, out: list[Mapping[str, Any]], owner: str | None = None
+    node: Any,
+    namespace: str,
+    release: str,
+    chart: str,
+    out: list[Mapping[str, Any]],
+    owner: str | None = None,
+    path: str = "",
 ) -> None:
     if isinstance(node, Mapping):
         account = node.get("serviceAccount")
@@ -187,9 +234,11 @@ def _walk_values(
                     },
                 }
             )
-        for key in ("clusters", "namespace_mapping"):
+        if node.get("enabled", True) is False:
+            return  # a disabled component renders nothing else (its templates, its config)
+        for key in ("clusters", "namespace_mapping", "cluster_resources"):
             part = node.get(key)
-            if isinstance(part, Mapping) and ("clusterConfigs" in part or "template" in part):
+            if isinstance(part, Mapping) and ({"clusterConfigs", "template", "customData"} & set(part)):
                 out.append(
                     {
                         "kind": "ConfigMap",
@@ -203,7 +252,7 @@ def _walk_values(
                     {
                         "kind": "ConfigMap",
                         "metadata": {"name": "values", "namespace": namespace},
-                        "data": {str(key): value},
+                        "data": {f"{path}{key}": value},
                     }
                 )
             _walk_values(
@@ -218,10 +267,11 @@ def _walk_values(
                 and isinstance(value, Mapping)
                 and "serviceAccount" in value
                 else owner,
+                f"{path}{key}.",
             )
     elif isinstance(node, list):
-        for item in node:
-            _walk_values(item, namespace, release, chart, out, owner)
+        for index, item in enumerate(node):
+            _walk_values(item, namespace, release, chart, out, owner, f"{path.rstrip('.')}[{index}].")
 
 
 def infra_result(spec: DeploymentSpec, releases: Sequence[ReleaseValues]) -> InfraResult | None:
@@ -236,8 +286,8 @@ def files_of(result: InfraResult) -> dict[str, str]:
     header = "Generated by flytekit-deploy from the spec; identities bind the ServiceAccounts found in the " + (
         "rendered releases."
         if result.source == "render"
-        else "emitted values (no chart render was available: run `flytekit-deploy values` where helm and the charts "
-        "are, or check with `doctor`)."
+        else "emitted values (names by the charts' defaults, not read from a chart render: `flytekit-deploy values` "
+        "reads them from the render when helm and the charts are at hand)."
     )
     return module_files(result.module, header)
 

@@ -208,3 +208,49 @@ def test_checkov_clean_with_reasons(preset_renders: dict[str, Any], tmp_path: Pa
     assert failed == []
     summary = reports[0]["summary"]
     assert summary["parsing_errors"] == 0 and summary["passed"] > 100
+
+
+def test_propeller_and_per_domain_task_identities(prepared_charts: Any) -> None:
+    """identity.propeller and identity.tasks_per_domain: the render's annotations (per-domain values come from the
+    cluster resource customData) pick the identity; each gets its own role bound to exactly its ServiceAccounts."""
+    from flytekit_deploy.checks.plan_render import render_plan
+    from flytekit_deploy.plan import build_plan
+    from flytekit_deploy.presets import get_preset
+    from flytekit_deploy.spec import spec_from_dict
+
+    data = get_preset("eks-core").model_dump(mode="json")
+    data["identity"]["propeller"] = "arn:aws:iam::123456789012:role/flyte-propeller"
+    data["identity"]["tasks_per_domain"] = {"production": "arn:aws:iam::123456789012:role/flyte-prod-tasks"}
+    plan = build_plan(spec_from_dict(data))
+    render = render_plan(plan, prepared_charts)
+    assert not render.failures
+    roles = {(a.namespace, a.name): a.role for a in accounts_from_render(plan, render)}
+    assert roles[("flyte", "flytepropeller")] == "propeller"
+    assert roles[("flyte", "flyteadmin")] == "backend"
+    assert roles[("flytesnacks-production", "default")] == "tasks-production"
+    assert roles[("flytesnacks-staging", "default")] == "tasks"
+    assert _key(accounts_from_values(plan.spec, plan.releases)) == _key(accounts_from_render(plan, render))
+    result = infra_from_render(plan, render)
+    assert result is not None
+    files = _infra(plan.files())
+    assert check_infra(plan, result, files) == []
+    identities = {b[0] for b in parsed_subjects(files["infra/main.tf"])}
+    assert identities == {"flyte_backend", "flyte_propeller", "flyte_tasks", "flyte_tasks_production"}
+    assert 'description = "identity.tasks_per_domain.production"' in files["infra/outputs.tf"]
+
+
+def test_values_command_reads_the_render(
+    shared_reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`values` with the charts at hand binds the render's ServiceAccounts and says so; --no-render says the
+    ServiceAccounts come from the emitted values; both bind the same subjects."""
+    from flytekit_deploy.cli import main
+
+    monkeypatch.setenv("FLYTEKIT_DEPLOY_CHARTS", str(shared_reference / "charts"))
+    assert main(["values", "--preset", "aks-multicluster", "-o", str(tmp_path / "a")]) == 0
+    assert "ServiceAccounts read from the chart render" in capsys.readouterr().out
+    assert main(["values", "--preset", "aks-multicluster", "-o", str(tmp_path / "b"), "--no-render"]) == 0
+    rendered = (tmp_path / "a" / "infra" / "main.tf").read_text()
+    own = (tmp_path / "b" / "infra" / "main.tf").read_text()
+    assert "rendered releases" in rendered and "emitted values" in own
+    assert sorted(parsed_subjects(rendered)) == sorted(parsed_subjects(own))
