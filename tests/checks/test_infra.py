@@ -254,3 +254,17 @@ def test_values_command_reads_the_render(
     own = (tmp_path / "b" / "infra" / "main.tf").read_text()
     assert "rendered releases" in rendered and "emitted values" in own
     assert sorted(parsed_subjects(rendered)) == sorted(parsed_subjects(own))
+
+
+def test_infra_findings_reads_a_folder_back(preset_renders: dict[str, Any], tmp_path: Path) -> None:
+    """doctor's entry: an infra/ written to disk and edited by hand (a subject's namespace) is reported."""
+    from flytekit_deploy.checks.infra import infra_findings
+
+    plan, render = preset_renders["gke-starter"]
+    assert infra_findings(plan, render) == []
+    files = _infra(plan.files())
+    files["infra/main.tf"] = files["infra/main.tf"].replace("[flyte/", "[flyte-old/", 1)
+    assert sorted(f.rule for f in infra_findings(plan, render, files)) == [
+        "infra.subject-unbound",
+        "infra.subject-unknown",
+    ]
