@@ -103,7 +103,7 @@ resource "azurerm_user_assigned_identity" "flyte_tasks" {
   location            = var.location
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "azurerm_federated_identity_credential" "flyte_tasks_dataplane_1_flytesnacks_development_default" {
   name                = "dataplane-1-flytesnacks-development-default"
   resource_group_name = var.resource_group
@@ -113,7 +113,7 @@ resource "azurerm_federated_identity_credential" "flyte_tasks_dataplane_1_flytes
   subject             = "system:serviceaccount:flytesnacks-development:default"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "azurerm_federated_identity_credential" "flyte_tasks_dataplane_1_flytesnacks_production_default" {
   name                = "dataplane-1-flytesnacks-production-default"
   resource_group_name = var.resource_group
@@ -123,7 +123,7 @@ resource "azurerm_federated_identity_credential" "flyte_tasks_dataplane_1_flytes
   subject             = "system:serviceaccount:flytesnacks-production:default"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "azurerm_federated_identity_credential" "flyte_tasks_dataplane_1_flytesnacks_staging_default" {
   name                = "dataplane-1-flytesnacks-staging-default"
   resource_group_name = var.resource_group

@@ -93,7 +93,7 @@ resource "azurerm_user_assigned_identity" "flyte_tasks" {
   location            = var.location
 }
 
-# values: values-flyte-core.yaml cluster resource template values/value
+# values: values-flyte-core.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_flytesnacks_development_default" {
   name                = "aks-cluster-name-flytesnacks-development-default"
   resource_group_name = var.resource_group
@@ -103,7 +103,7 @@ resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_f
   subject             = "system:serviceaccount:flytesnacks-development:default"
 }
 
-# values: values-flyte-core.yaml cluster resource template values/value
+# values: values-flyte-core.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_flytesnacks_production_default" {
   name                = "aks-cluster-name-flytesnacks-production-default"
   resource_group_name = var.resource_group
@@ -113,7 +113,7 @@ resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_f
   subject             = "system:serviceaccount:flytesnacks-production:default"
 }
 
-# values: values-flyte-core.yaml cluster resource template values/value
+# values: values-flyte-core.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_flytesnacks_staging_default" {
   name                = "aks-cluster-name-flytesnacks-staging-default"
   resource_group_name = var.resource_group

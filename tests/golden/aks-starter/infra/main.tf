@@ -73,7 +73,7 @@ resource "azurerm_user_assigned_identity" "flyte_tasks" {
   location            = var.location
 }
 
-# values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+# values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
 resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_flytesnacks_development_default" {
   name                = "aks-cluster-name-flytesnacks-development-default"
   resource_group_name = var.resource_group
@@ -83,7 +83,7 @@ resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_f
   subject             = "system:serviceaccount:flytesnacks-development:default"
 }
 
-# values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+# values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
 resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_flytesnacks_production_default" {
   name                = "aks-cluster-name-flytesnacks-production-default"
   resource_group_name = var.resource_group
@@ -93,7 +93,7 @@ resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_f
   subject             = "system:serviceaccount:flytesnacks-production:default"
 }
 
-# values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+# values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
 resource "azurerm_federated_identity_credential" "flyte_tasks_aks_cluster_name_flytesnacks_staging_default" {
   name                = "aks-cluster-name-flytesnacks-staging-default"
   resource_group_name = var.resource_group

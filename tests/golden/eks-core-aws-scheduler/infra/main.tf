@@ -158,7 +158,7 @@ resource "aws_iam_role_policy_attachment" "flyte_backend" {
 }
 
 data "aws_iam_policy_document" "flyte_tasks_trust" {
-  # cluster <EKS_CLUSTER_NAME>: values: values-flyte-core.yaml cluster resource template values/value
+  # cluster <EKS_CLUSTER_NAME>: values: values-flyte-core.yaml cluster resource template values/cluster_resource_manager.templates[1].value
   statement {
     sid     = "eksclustername"
     actions = ["sts:AssumeRoleWithWebIdentity"]

@@ -196,7 +196,7 @@ resource "aws_iam_role_policy_attachment" "flyte_backend" {
 }
 
 data "aws_iam_policy_document" "flyte_tasks_trust" {
-  # cluster dataplane-1: values: values-flyte-core-control-plane.yaml cluster resource template values/value
+  # cluster dataplane-1: values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
   statement {
     sid     = "dataplane1"
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -223,7 +223,7 @@ data "aws_iam_policy_document" "flyte_tasks_trust" {
     }
   }
 
-  # cluster dataplane-2: values: values-flyte-core-control-plane.yaml cluster resource template values/value
+  # cluster dataplane-2: values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
   statement {
     sid     = "dataplane2"
     actions = ["sts:AssumeRoleWithWebIdentity"]

@@ -134,7 +134,7 @@ resource "aws_iam_role_policy_attachment" "flyte_backend" {
 }
 
 data "aws_iam_policy_document" "flyte_tasks_trust" {
-  # cluster <EKS_CLUSTER_NAME>: values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+  # cluster <EKS_CLUSTER_NAME>: values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
   statement {
     sid     = "eksclustername"
     actions = ["sts:AssumeRoleWithWebIdentity"]

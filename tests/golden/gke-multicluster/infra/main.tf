@@ -109,42 +109,42 @@ resource "google_service_account" "flyte_tasks" {
   display_name = "Flyte tasks"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "google_service_account_iam_member" "wi_dataplane_1_flytesnacks_development_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["dataplane-1"]}[flytesnacks-development/default]"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "google_service_account_iam_member" "wi_dataplane_1_flytesnacks_production_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["dataplane-1"]}[flytesnacks-production/default]"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "google_service_account_iam_member" "wi_dataplane_1_flytesnacks_staging_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["dataplane-1"]}[flytesnacks-staging/default]"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "google_service_account_iam_member" "wi_gpu_1_flytesnacks_development_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["gpu-1"]}[flytesnacks-development/default]"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "google_service_account_iam_member" "wi_gpu_1_flytesnacks_production_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["gpu-1"]}[flytesnacks-production/default]"
 }
 
-# values: values-flyte-core-control-plane.yaml cluster resource template values/value
+# values: values-flyte-core-control-plane.yaml cluster resource template values/cluster_resource_manager.templates[1].value
 resource "google_service_account_iam_member" "wi_gpu_1_flytesnacks_staging_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"

@@ -72,21 +72,21 @@ resource "google_service_account" "flyte_tasks" {
   display_name = "Flyte tasks"
 }
 
-# values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+# values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
 resource "google_service_account_iam_member" "wi_gke_cluster_name_flytesnacks_development_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["<GKE_CLUSTER_NAME>"]}[flytesnacks-development/default]"
 }
 
-# values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+# values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
 resource "google_service_account_iam_member" "wi_gke_cluster_name_flytesnacks_production_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "serviceAccount:${local.workload_pool["<GKE_CLUSTER_NAME>"]}[flytesnacks-production/default]"
 }
 
-# values: values-flyte-binary.yaml cluster resource template values/002_serviceaccount.yaml
+# values: values-flyte-binary.yaml cluster resource template values/clusterResourceTemplates.inline.002_serviceaccount.yaml
 resource "google_service_account_iam_member" "wi_gke_cluster_name_flytesnacks_staging_default" {
   service_account_id = google_service_account.flyte_tasks.name
   role               = "roles/iam.workloadIdentityUser"
