@@ -79,6 +79,20 @@ if [ "$mode" = test ]; then
   if [ ! -d .tools/checkov-hcl2/hcl2 ]; then
     .venv/bin/python -m pip install -q --no-deps --target .tools/checkov-hcl2 "bc-python-hcl2==0.4.3"
   fi
+  # The pinned Terraform providers' schemas for the offline check of infra/ (tests/checks/test_infra_schema.py):
+  # the prebuilt CDKTF provider packages carry them; only a reduced argument tree (~2 MB) is kept.
+  if [ ! -f .tools/provider-schemas/random.json ]; then
+    say "reducing the CDKTF provider schemas into .tools/provider-schemas/"
+    mkdir -p .tools/cdktf .tools/provider-schemas
+    for pkg in aws@21.22.1 google@16.12.1 azurerm@14.23.1 random@12.0.1; do
+      name=${pkg%@*}
+      (cd .tools/cdktf && npm pack --silent "@cdktf/provider-$pkg" >/dev/null)
+      rm -rf .tools/cdktf/package
+      tar xzf ".tools/cdktf/cdktf-provider-$name-${pkg#*@}.tgz" -C .tools/cdktf package/package.json package/.jsii
+      .venv/bin/python scripts/cdktf_schema.py .tools/cdktf/package ".tools/provider-schemas/$name.json"
+      rm -rf .tools/cdktf/package ".tools/cdktf/cdktf-provider-$name-${pkg#*@}.tgz"
+    done
+  fi
   # Azurite for the storage rehearsal, project-local and git-ignored (tests/rehearse find it in .tools/)
   if [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
     say "installing azurite into .tools/"

@@ -26,7 +26,7 @@ from .hcl import (
 
 __all__ = ["aws_module"]
 
-PROVIDER = ("hashicorp/aws", "5.82.2")
+PROVIDER = ("hashicorp/aws", "6.25.0")
 _USES = {
     "aws_s3_bucket": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
     "aws_s3_bucket_versioning": "recovery of Flyte metadata overwritten by mistake",

@@ -26,7 +26,7 @@ from .hcl import (
 
 __all__ = ["azure_module"]
 
-PROVIDER = ("hashicorp/azurerm", "4.14.0")
+PROVIDER = ("hashicorp/azurerm", "4.55.0")
 _USES = {
     "azurerm_storage_account": "the account holding Flyte's containers (stow azure)",
     "azurerm_storage_container": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
@@ -263,7 +263,7 @@ def azure_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) ->
                     (),
                     {
                         "azurerm": {"source": PROVIDER[0], "version": PROVIDER[1]},
-                        "random": {"source": "hashicorp/random", "version": "3.6.3"},
+                        "random": {"source": "hashicorp/random", "version": "3.7.2"},
                     },
                 )
             ],

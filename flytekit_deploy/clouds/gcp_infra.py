@@ -27,7 +27,7 @@ from .hcl import (
 
 __all__ = ["gcp_module"]
 
-PROVIDER = ("hashicorp/google", "6.14.1")
+PROVIDER = ("hashicorp/google", "6.50.0")
 _USES = {
     "google_storage_bucket": "flytepropeller, flyteadmin, datacatalog and task pods (metadata and raw data)",
     "google_storage_bucket_iam_member": "object access of each Google service account on the Flyte buckets only",
@@ -260,7 +260,7 @@ def gcp_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                     (),
                     {
                         "google": {"source": PROVIDER[0], "version": PROVIDER[1]},
-                        "random": {"source": "hashicorp/random", "version": "3.6.3"},
+                        "random": {"source": "hashicorp/random", "version": "3.7.2"},
                     },
                 )
             ],

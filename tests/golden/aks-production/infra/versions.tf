@@ -6,11 +6,11 @@ terraform {
   required_providers {
     azurerm = {
       source = "hashicorp/azurerm"
-      version = "4.14.0"
+      version = "4.55.0"
     }
     random  = {
       source = "hashicorp/random"
-      version = "3.6.3"
+      version = "3.7.2"
     }
   }
 }

@@ -6,7 +6,7 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      version = "5.82.2"
+      version = "6.25.0"
     }
   }
 }

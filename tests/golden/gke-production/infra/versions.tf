@@ -6,11 +6,11 @@ terraform {
   required_providers {
     google = {
       source = "hashicorp/google"
-      version = "6.14.1"
+      version = "6.50.0"
     }
     random = {
       source = "hashicorp/random"
-      version = "3.6.3"
+      version = "3.7.2"
     }
   }
 }
