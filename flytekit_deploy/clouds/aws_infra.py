@@ -41,6 +41,7 @@ _USES = {
     "data.aws_eks_cluster": "each cluster's OIDC issuer (IRSA trust)",
     "data.aws_iam_openid_connect_provider": "each cluster's IAM OIDC provider (IRSA trust)",
     "data.aws_iam_policy_document": "IRSA trust and S3 policies",
+    "data.aws_caller_identity": "the account id in the AWS scheduler's EventBridge rule ARNs (flyteadmin)",
 }
 
 

@@ -68,6 +68,7 @@ from .plans import (
     secrets_table,
     values_block,
 )
+from .prerequisites import prerequisites_section, resource_types
 from .troubleshooting import (
     RULE_GROUP_TITLES,
     RuleExample,
@@ -83,6 +84,8 @@ from .troubleshooting import (
 __all__ = [
     "EXCLUDED_FIELDS",
     "GENERAL_SECTION",
+    "prerequisites_section",
+    "resource_types",
     "PRESET_COLUMNS",
     "PROBE",
     "RULE_GROUP_TITLES",
