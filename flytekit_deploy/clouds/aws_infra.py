@@ -4,6 +4,7 @@ EventBridge/SQS scheduler's permissions when the spec uses it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from ..spec import DeploymentSpec, SchedulerKind, is_placeholder
@@ -379,23 +380,84 @@ def _database(spec: DeploymentSpec) -> list[Block]:
     ]
 
 
+def _trust_json(accounts: Sequence[ServiceAccountRef]) -> str:
+    """The IRSA trust policy of one role: a statement per cluster, its OIDC provider and host from the shell
+    variables ``OIDC_<CLUSTER>`` (``oidc.eks.<region>.amazonaws.com/id/<ID>``) and ``AWS_ACCOUNT_ID``."""
+    statements = []
+    for cluster in sorted({a.cluster for a in accounts}):
+        host = f"${{OIDC_{slug(cluster).upper()}}}"
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": f"arn:aws:iam::${{AWS_ACCOUNT_ID}}:oidc-provider/{host}"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{host}:sub": sorted({a.subject for a in accounts if a.cluster == cluster}),
+                        f"{host}:aud": "sts.amazonaws.com",
+                    }
+                },
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))
+
+
 def _cli(spec: DeploymentSpec, buckets: dict[str, str], accounts: Sequence[ServiceAccountRef]) -> list[str]:
+    """The same with the aws CLI; the reader sets ``AWS_REGION``, ``AWS_ACCOUNT_ID`` and ``OIDC_<CLUSTER>`` (the
+    issuer without ``https://``: ``aws eks describe-cluster --query cluster.identity.oidc.issuer``)."""
     steps = []
     for bucket in buckets.values():
         steps += [
             f'aws s3api create-bucket --bucket {bucket} --region "$AWS_REGION" '
             '--create-bucket-configuration LocationConstraint="$AWS_REGION"',
             f"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled",
+            f"aws s3api put-bucket-encryption --bucket {bucket} --server-side-encryption-configuration "
+            '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}\'',
             f"aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration "
             "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
         ]
-    for account in accounts:
-        steps.append(
-            f"# {account.role} role trusts {account.subject} on cluster {account.cluster} "
-            "(StringEquals <issuer>:sub in the role's trust policy)"
-        )
-    steps.append(
-        "aws rds create-db-instance --db-instance-identifier flyte --engine postgres --db-name flyteadmin "
-        "--manage-master-user-password ...  # then CREATE DATABASE datacatalog"
+    access = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                    "Resource": [f"arn:aws:s3:::{b}" for b in buckets.values()],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    "Resource": [f"arn:aws:s3:::{b}/*" for b in buckets.values()],
+                },
+            ],
+        },
+        separators=(",", ":"),
     )
+    for role in identity_roles(a.role for a in accounts):
+        name = f"{spec.name}-{role}"[:64]
+        mine = [a for a in accounts if a.role == role]
+        steps += [
+            f'aws iam create-role --role-name {name} --assume-role-policy-document "{_shell_json(_trust_json(mine))}"',
+            f"aws iam put-role-policy --role-name {name} --policy-name flyte-buckets --policy-document '{access}'",
+        ]
+    db = spec.database
+    steps += [
+        "aws rds create-db-parameter-group --db-parameter-group-name flyte-postgres16 "
+        '--db-parameter-group-family postgres16 --description "Flyte: TLS required"',
+        "aws rds modify-db-parameter-group --db-parameter-group-name flyte-postgres16 "
+        '--parameters "ParameterName=rds.force_ssl,ParameterValue=1,ApplyMethod=pending-reboot"',
+        f"aws rds create-db-instance --db-instance-identifier flyte --engine postgres --engine-version 16 "
+        f"--db-instance-class db.t4g.medium --allocated-storage 20 --db-name {db.admin_dbname} "
+        f"--master-username {db.user} --manage-master-user-password --storage-encrypted --no-publicly-accessible "
+        '--db-parameter-group-name flyte-postgres16 --db-subnet-group-name "$DB_SUBNET_GROUP" '
+        '--vpc-security-group-ids "$DB_SECURITY_GROUP"',
+        f'psql "host=$RDS_HOST user={db.user} sslmode=require dbname={db.admin_dbname}" '
+        f"-c 'CREATE DATABASE {db.datacatalog_dbname}'",
+    ]
     return steps
+
+
+def _shell_json(text: str) -> str:
+    """JSON inside a double-quoted shell word: quotes escaped, ``${VAR}`` left for the shell to expand."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')

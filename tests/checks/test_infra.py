@@ -268,3 +268,26 @@ def test_infra_findings_reads_a_folder_back(preset_renders: dict[str, Any], tmp_
         "infra.subject-unbound",
         "infra.subject-unknown",
     ]
+
+
+def test_aws_cli_trust_policy_binds_the_same_subjects(preset_renders: dict[str, Any], tmp_path: Path) -> None:
+    """The aws CLI equivalent in infra/README.md: bash expands each create-role line into a JSON trust policy whose
+    subjects per cluster are exactly the render's ServiceAccounts."""
+    plan, render = preset_renders["eks-multicluster"]
+    lines = [line for line in plan.files()["infra/README.md"].splitlines() if line.startswith("aws iam create-role")]
+    assert lines
+    script = tmp_path / "run.sh"
+    script.write_text(
+        'aws() { printf "%s\\n" "$6"; }\nAWS_ACCOUNT_ID=123456789012\n'
+        "OIDC_CONTROL_PLANE=oidc.cp\nOIDC_DATAPLANE_1=oidc.dp1\nOIDC_DATAPLANE_2=oidc.dp2\n" + "\n".join(lines) + "\n"
+    )
+    done = subprocess.run(["bash", str(script)], capture_output=True, text=True, check=True)
+    host = {"control-plane": "oidc.cp", "dataplane-1": "oidc.dp1", "dataplane-2": "oidc.dp2"}
+    bound = set()
+    for policy in map(json.loads, done.stdout.splitlines()):
+        for statement in policy["Statement"]:
+            for key, values in statement["Condition"]["StringEquals"].items():
+                if key.endswith(":sub"):
+                    assert statement["Principal"]["Federated"].endswith(key.removesuffix(":sub"))
+                    bound |= {(key.removesuffix(":sub"), v) for v in values}
+    assert bound == {(host[a.cluster], a.subject) for a in accounts_from_render(plan, render)}
