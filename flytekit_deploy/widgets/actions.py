@@ -109,6 +109,7 @@ class Controller(Protocol):
     def load(self, source: DeploymentSpec | str | Path) -> None: ...
     def load_text(self, text: str, source: str = "upload") -> None: ...
     def import_values(self, path: str | Path, chart: str) -> str: ...
+    def fill_from_terraform(self, path: str | Path) -> str: ...
     def save_spec(self, path: str | Path, *, force: bool = False) -> Path: ...
     def write_plan(self, folder: str | Path, *, force: bool = False) -> list[Path]: ...
     def download_link(self) -> str: ...
@@ -145,9 +146,18 @@ class ActionBar:
         if not charts:
             self.import_button.disabled = True
             self.import_button.tooltip = "the values importer is not part of this installation yet"
+        self.tf_outputs = w.Text(value="", placeholder="infra-outputs.json", description="TF outputs", **wide)
+        self.fill_button = w.Button(
+            description="Fill from Terraform",
+            icon="cloud-download",
+            tooltip="Fill the placeholders `terraform -chdir=infra output -json` answers",
+            **fit,
+        )
         self.out_dir = w.Text(value="out", description="Output", **wide)
         self.force = w.Checkbox(value=False, description="force (keep old files as .bak)", indent=False)
-        self.write_button = w.Button(description="Write plan", icon="file", tooltip="Write every file of the plan", **fit)
+        self.write_button = w.Button(
+            description="Write plan", icon="file", tooltip="Write every file of the plan", **fit
+        )
         self.zip_button = w.Button(description="Download zip", icon="file-archive-o", **fit)
         self.link = w.HTML()
         self.message = w.HTML()
@@ -158,6 +168,7 @@ class ActionBar:
         self.save_button.on_click(lambda _b: self._do(lambda: self._save()))
         self.import_button.on_click(lambda _b: self._do(lambda: self._import()))
         self.write_button.on_click(lambda _b: self._do(lambda: self._write()))
+        self.fill_button.on_click(lambda _b: self._do(lambda: self._fill_terraform()))
         self.zip_button.on_click(lambda _b: self._do(lambda: self._zip()))
         self.upload.observe(lambda _c: self._do(lambda: self._uploaded()), names="value")
 
@@ -166,6 +177,7 @@ class ActionBar:
                 w.HBox([self.preset, self.preset_button]),
                 w.HBox([self.spec_path, self.load_button, self.save_button, self.upload]),
                 w.HBox([self.values_path, self.import_chart, self.import_button]),
+                w.HBox([self.tf_outputs, self.fill_button]),
                 w.HBox([self.out_dir, self.write_button, self.zip_button, self.force]),
                 self.link,
                 self.message,
@@ -201,6 +213,9 @@ class ActionBar:
     def _import(self) -> str:
         summary = self.controller.import_values(self.values_path.value, str(self.import_chart.value))
         return f"Imported {self.values_path.value}:\n{summary}"
+
+    def _fill_terraform(self) -> str:
+        return f"Filled from {self.tf_outputs.value}:\n" + self.controller.fill_from_terraform(self.tf_outputs.value)
 
     def _write(self) -> str:
         written = self.controller.write_plan(self.out_dir.value, force=self.force.value)
