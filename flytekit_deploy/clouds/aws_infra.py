@@ -39,10 +39,11 @@ _USES = {
     "aws_iam_policy": "S3 access on the Flyte buckets only (and the scheduler's SQS/EventBridge)",
     "aws_iam_role_policy_attachment": "attaches the policies to the IRSA roles",
     "aws_sqs_queue": "flyteadmin's AWS scheduler (EventBridge -> SQS)",
+    "aws_iam_role_policy": "the scheduler role's sqs:SendMessage on the queue (EventBridge -> SQS)",
     "data.aws_eks_cluster": "each cluster's OIDC issuer (IRSA trust)",
     "data.aws_iam_openid_connect_provider": "each cluster's IAM OIDC provider (IRSA trust)",
     "data.aws_iam_policy_document": "IRSA trust and S3 policies",
-    "data.aws_caller_identity": "the account id in the AWS scheduler's EventBridge rule ARNs (flyteadmin)",
+    "data.aws_caller_identity": "the account id (aws.account_id: flyteadmin's scheduler target and rule ARNs)",
 }
 
 
@@ -226,18 +227,27 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
             and spec.components.scheduler.enabled
             and spec.components.scheduler.kind is SchedulerKind.AWS
         ):
-            s3.append(
+            s3 += [
                 Block(
                     "statement",
                     (),
                     {
-                        "sid": "Scheduler",
+                        "sid": "SchedulerQueue",
                         "actions": [
                             "sqs:ReceiveMessage",
                             "sqs:DeleteMessage",
                             "sqs:GetQueueAttributes",
                             "sqs:GetQueueUrl",
-                            "sqs:SendMessage",
+                        ],
+                        "resources": [ref("aws_sqs_queue.scheduler.arn")],
+                    },
+                ),
+                Block(
+                    "statement",
+                    (),
+                    {
+                        "sid": "SchedulerRules",
+                        "actions": [
                             "events:PutRule",
                             "events:PutTargets",
                             "events:DeleteRule",
@@ -245,14 +255,20 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                             "events:DescribeRule",
                         ],
                         "resources": [
-                            ref("aws_sqs_queue.scheduler.arn"),
-                            Expr(
-                                '"arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*"'
-                            ),
+                            Expr('"arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*"')
                         ],
                     },
-                )
-            )
+                ),
+                Block(
+                    "statement",
+                    (),
+                    {
+                        "sid": "PassSchedulerRole",
+                        "actions": ["iam:PassRole"],
+                        "resources": [ref("aws_iam_role.scheduler.arn")],
+                    },
+                ),
+            ]
         main.append(Block("data", ("aws_iam_policy_document", f"{name}_access"), blocks=s3))
         main.append(
             Block(
@@ -274,15 +290,18 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
         outputs.append(output(f"identity_{slug(role)}", identity_path(role), f"aws_iam_role.{name}.arn"))
         if is_placeholder(placeholder):
             fills[placeholder] = f"identity_{slug(role)}"
-    if spec.components.scheduler.enabled and spec.components.scheduler.kind is SchedulerKind.AWS:
-        main.append(Block("data", ("aws_caller_identity", "current")))
-        main.append(
-            Block(
-                "resource",
-                ("aws_sqs_queue", "scheduler"),
-                {"name": spec.components.scheduler.aws_queue, "sqs_managed_sse_enabled": True},
-            )
+    main.append(Block("data", ("aws_caller_identity", "current")))
+    outputs.append(output("account_id", "aws.account_id", "data.aws_caller_identity.current.account_id"))
+    if aws is not None and is_placeholder(aws.account_id):
+        fills[aws.account_id] = "account_id"
+    scheduler = spec.components.scheduler
+    if scheduler.enabled and scheduler.kind is SchedulerKind.AWS:
+        main += _scheduler(scheduler.aws_queue)
+        outputs.append(
+            output("scheduler_role", "components.scheduler.aws_scheduler_role_arn", "aws_iam_role.scheduler.arn")
         )
+        if is_placeholder(scheduler.aws_scheduler_role_arn):
+            fills[scheduler.aws_scheduler_role_arn] = "scheduler_role"
     main += _database(spec)
     outputs.append(
         Block(
@@ -330,6 +349,49 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
         cli_steps=_cli(spec, buckets, accounts),
         resource_uses=dict(_USES),
     )
+
+
+def _scheduler(queue: str) -> list[Block]:
+    """flyteadmin's AWS scheduler: the SQS queue, and the role EventBridge assumes to send to it."""
+    return [
+        Block("resource", ("aws_sqs_queue", "scheduler"), {"name": queue, "sqs_managed_sse_enabled": True}),
+        Block(
+            "data",
+            ("aws_iam_policy_document", "scheduler_trust"),
+            blocks=[
+                Block(
+                    "statement",
+                    (),
+                    {"actions": ["sts:AssumeRole"]},
+                    [Block("principals", (), {"type": "Service", "identifiers": ["events.amazonaws.com"]})],
+                )
+            ],
+        ),
+        Block(
+            "resource",
+            ("aws_iam_role", "scheduler"),
+            {"name": "flyte-scheduler", "assume_role_policy": ref("data.aws_iam_policy_document.scheduler_trust.json")},
+            comment="EventBridge sends the schedules' events to the queue as this role (scheduleRole)",
+        ),
+        Block(
+            "data",
+            ("aws_iam_policy_document", "scheduler_send"),
+            blocks=[
+                Block(
+                    "statement", (), {"actions": ["sqs:SendMessage"], "resources": [ref("aws_sqs_queue.scheduler.arn")]}
+                )
+            ],
+        ),
+        Block(
+            "resource",
+            ("aws_iam_role_policy", "scheduler"),
+            {
+                "name": "send-to-queue",
+                "role": ref("aws_iam_role.scheduler.id"),
+                "policy": ref("data.aws_iam_policy_document.scheduler_send.json"),
+            },
+        ),
+    ]
 
 
 def _database(spec: DeploymentSpec) -> list[Block]:
@@ -440,6 +502,18 @@ def _cli(spec: DeploymentSpec, buckets: dict[str, str], accounts: Sequence[Servi
         steps += [
             f'aws iam create-role --role-name {name} --assume-role-policy-document "{_shell_json(_trust_json(mine))}"',
             f"aws iam put-role-policy --role-name {name} --policy-name flyte-buckets --policy-document '{access}'",
+        ]
+    scheduler = spec.components.scheduler
+    if scheduler.enabled and scheduler.kind is SchedulerKind.AWS:
+        events = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+        send = (
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage",'
+            f'"Resource":"arn:aws:sqs:${{AWS_REGION}}:${{AWS_ACCOUNT_ID}}:{scheduler.aws_queue}"}}]}}'
+        )
+        steps += [
+            f"aws sqs create-queue --queue-name {scheduler.aws_queue} --attributes SqsManagedSseEnabled=true",
+            f"aws iam create-role --role-name flyte-scheduler --assume-role-policy-document '{events}'",
+            f'aws iam put-role-policy --role-name flyte-scheduler --policy-name send-to-queue --policy-document "{_shell_json(send)}"',
         ]
     db = spec.database
     steps += [

@@ -127,23 +127,27 @@ data "aws_iam_policy_document" "flyte_backend_access" {
   }
 
   statement {
-    sid       = "Scheduler"
+    sid       = "SchedulerQueue"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    resources = [aws_sqs_queue.scheduler.arn]
+  }
+
+  statement {
+    sid       = "SchedulerRules"
     actions   = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-      "sqs:SendMessage",
       "events:PutRule",
       "events:PutTargets",
       "events:DeleteRule",
       "events:RemoveTargets",
       "events:DescribeRule",
     ]
-    resources = [
-      aws_sqs_queue.scheduler.arn,
-      "arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*",
-    ]
+    resources = ["arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/*"]
+  }
+
+  statement {
+    sid       = "PassSchedulerRole"
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.scheduler.arn]
   }
 }
 
@@ -222,6 +226,36 @@ data "aws_caller_identity" "current" {
 resource "aws_sqs_queue" "scheduler" {
   name                    = "flyte-executions-queue"
   sqs_managed_sse_enabled = true
+}
+
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+}
+
+# EventBridge sends the schedules' events to the queue as this role (scheduleRole)
+resource "aws_iam_role" "scheduler" {
+  name               = "flyte-scheduler"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+}
+
+data "aws_iam_policy_document" "scheduler_send" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.scheduler.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "send-to-queue"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler_send.json
 }
 
 resource "aws_db_parameter_group" "flyte" {

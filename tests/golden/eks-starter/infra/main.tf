@@ -192,6 +192,9 @@ resource "aws_iam_role_policy_attachment" "flyte_tasks" {
   policy_arn = aws_iam_policy.flyte_tasks.arn
 }
 
+data "aws_caller_identity" "current" {
+}
+
 resource "aws_db_parameter_group" "flyte" {
   name   = "flyte-postgres16"
   family = "postgres16"

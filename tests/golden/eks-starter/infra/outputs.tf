@@ -15,6 +15,11 @@ output "identity_tasks" {
   value       = aws_iam_role.flyte_tasks.arn
 }
 
+output "account_id" {
+  description = "aws.account_id"
+  value       = data.aws_caller_identity.current.account_id
+}
+
 output "database_host" {
   description = "database.host"
   value       = aws_db_instance.flyte.address
