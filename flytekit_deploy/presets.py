@@ -8,11 +8,16 @@ meaning the same thing (tests/charts compare them with ../shared/reference).
 
 from __future__ import annotations
 
-from .clouds import CLOUDS, Preset
-from .errors import Problem, SpecError
-from .spec import DeploymentSpec
+from pathlib import Path
 
-__all__ = ["Preset", "PRESETS", "get_preset", "preset_names", "all_presets"]
+from .clouds import CLOUDS, Preset
+from .errors import Problem, SpecError, UserInputError
+from .spec import DeploymentSpec, load_spec
+
+__all__ = ["Preset", "PRESETS", "get_preset", "preset_names", "all_presets", "load_deployment", "SpecSource"]
+
+SpecSource = str | Path | DeploymentSpec
+"""A spec, a preset name, or a spec file."""
 
 
 def all_presets() -> dict[str, Preset]:
@@ -37,3 +42,26 @@ def get_preset(name: str) -> DeploymentSpec:
         raise SpecError(
             [Problem("preset", f"unknown preset {name!r}", f"choose one of: {', '.join(presets)}")]
         ) from None
+
+
+def load_deployment(source: SpecSource) -> DeploymentSpec:
+    """The spec ``source`` names: itself, a preset (by name), or a YAML/JSON spec file (validated: problems come
+    back as :class:`UserInputError` with field paths)."""
+    if isinstance(source, DeploymentSpec):
+        return source
+    text = str(source)
+    if text in PRESETS and not Path(text).exists():
+        return get_preset(text)
+    path = Path(text)
+    if not path.is_file():
+        raise UserInputError(
+            [
+                Problem(
+                    "--spec",
+                    f"{text!r} is neither a spec file nor a preset",
+                    f"pass a spec file (flytekit-deploy init eks-core -o flyte.yaml) or one of: {', '.join(PRESETS)}",
+                )
+            ],
+            source="wiki",
+        )
+    return load_spec(path)

@@ -50,7 +50,7 @@ if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || system_packages+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || system_packages+=(postgresql)
   command -v openssl >/dev/null 2>&1 || system_packages+=(openssl)
-  # node + npm run Azurite (the Azure blob emulator of the storage rehearsal)
+  # node + npm run Azurite (the Azure blob emulator of the storage rehearsal) and the Gateway API schema check
   command -v node >/dev/null 2>&1 || system_packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || system_packages+=(npm)
   extras="test"
@@ -97,6 +97,12 @@ if [ "$mode" = test ]; then
   if [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
     say "installing azurite into .tools/"
     npm install --prefix .tools --no-audit --no-fund --silent azurite@3
+  fi
+  # The Gateway API CRD schemas (compiled validators) for validating the kit's Gateway/HTTPRoute/GRPCRoute offline;
+  # project-local and git-ignored (flytekit_deploy.checks.gateway_schema finds it in .tools/node_modules).
+  if [ ! -d .tools/node_modules/@kubernetes-models/gateway-api ]; then
+    say "installing @kubernetes-models/gateway-api into .tools"
+    npm install --silent --no-audit --no-fund --prefix .tools @kubernetes-models/gateway-api@2 >/dev/null
   fi
 fi
 

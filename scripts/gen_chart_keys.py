@@ -89,6 +89,11 @@ FREE_FORM: dict[str, tuple[str, ...]] = {
 
 # Keys the templates read that the default values leave out. path -> type.
 EXTRA_KEYS: dict[str, dict[str, str]] = {
+    "flyteconnector": {
+        # the default is {}, but templates/connector/deployment.yaml writes it under the container's ``env:``,
+        # so a list of env entries is what renders (issue 10: the connector's credentials as _FSEC_ env vars)
+        "podEnv": "list",
+    },
     "flyte-binary": {
         # commented out in values.yaml ("Uncomment and update to specify resources"), read by deployment.yaml
         "deployment.resources": "map",
@@ -96,6 +101,8 @@ EXTRA_KEYS: dict[str, dict[str, str]] = {
         "configuration.auth.internal.audience": "str",
     },
     "flyte-core": {
+        # default {}, but templates/propeller/deployment.yaml appends it to the container's ``env:`` list
+        "flytepropeller.podEnv": "list",
         # _helpers.tpl: `default .Chart.Name .Values.nameOverride`, `default .Release.Namespace .Values.forceNamespace`
         "nameOverride": "str",
         "forceNamespace": "str",

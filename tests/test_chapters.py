@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO_ROOT / "notebooks"
 
 CHAPTERS = [
+    "00-your-deployment.ipynb",
     "01-architecture.ipynb",
     "02-deployment-options.ipynb",
     "03-helm-deployment.ipynb",
@@ -151,6 +152,35 @@ def test_the_chapter_has_a_heading_covering_the_section(section: str, chapter: s
     wanted = _words(section)
     headings = _headings(chapter)
     assert any(wanted <= _words(h) for h in headings), f"{chapter} has no heading about {section!r}: {headings}"
+
+
+HAND_TABLE_EXEMPTIONS: dict[tuple[str, str], str] = {}
+"""(chapter, the table's header line) -> why that table is typed by hand. Empty: every table is computed."""
+
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_table_is_typed_by_hand(name: str) -> None:
+    """Every table comes from a library call (chapter 01 says so): a Markdown table (a header line followed by a
+    ``---`` separator line) or an HTML ``<table>`` in a markdown cell fails, unless exempted with a reason."""
+    found = []
+    for text in _markdown(name):
+        prose = _FENCE.sub("", text)
+        lines = prose.splitlines()
+        for header, separator in zip(lines, lines[1:], strict=False):
+            if "|" in header and _TABLE_SEPARATOR.match(separator):
+                found.append(header.strip())
+        if re.search(r"<table\b", prose, re.IGNORECASE):
+            found.append("<table>")
+    unexplained = [h for h in found if (name, h) not in HAND_TABLE_EXEMPTIONS]
+    assert not unexplained, f"{name}: hand-typed tables (make them a reference call): {unexplained}"
+
+
+def test_the_table_detector_catches_a_table() -> None:
+    lines = ["| a | b |", "|---|:---:|", "| 1 | 2 |"]
+    assert _TABLE_SEPARATOR.match(lines[1]) and not _TABLE_SEPARATOR.match(lines[2])
+    assert _TABLE_SEPARATOR.match("--- | ---") and _TABLE_SEPARATOR.match("| :--- | ---: |")
 
 
 def test_each_chapter_starts_with_its_title() -> None:

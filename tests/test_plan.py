@@ -32,8 +32,14 @@ def test_ingress_prerequisites_go_to_the_cluster_serving_the_ingresses() -> None
 
 def test_a_release_that_brings_the_controller_is_not_doubled() -> None:
     assert not any("bitnami/contour" in c for c in commands("sandbox-core"))
-    assert any("ingress-nginx/ingress-nginx" in c for c in commands("gke-starter"))
-    assert any("jetstack/cert-manager" in c for c in commands("gke-starter"))
+    gke = commands("gke-starter")
+    assert any("oci://docker.io/envoyproxy/gateway-helm --version v1.7.0" in c for c in gke)
+    assert any("jetstack/cert-manager" in c and "config.enableGatewayAPI=true" in c for c in gke)
+
+
+def test_no_preset_installs_the_retired_ingress_nginx() -> None:
+    for name in preset_names():
+        assert not any("ingress-nginx" in c for c in commands(name)), name
 
 
 def test_secrets_never_carry_values_outside_the_sandbox() -> None:
@@ -79,3 +85,37 @@ def test_install_script_and_live_doctor_read_the_same_variables() -> None:
     script = build_plan(spec).files()["install.sh"]
     assert f'"${{{secret_env_var(spec.database.password)}}}"' in script
     assert secret_env_var(spec.database.password) == "DB_PASS_PASS_TXT"
+
+
+def test_install_script_stops_while_gateway_api_yaml_has_placeholders(tmp_path) -> None:
+    import os
+    import re
+    import subprocess
+
+    plan = build_plan(get_preset("onprem-starter"))
+    for name, text in plan.files().items():
+        if name.startswith("values-"):  # the person filled the values files but not gateway-api.yaml
+            text = re.sub(r"<[A-Z][A-Z0-9_-]*>", "filled", text)
+        (tmp_path / name).write_text(text)
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for tool in ("kubectl", "helm"):
+        (stubs / tool).write_text(f'#!/bin/sh\necho {tool} "$@" >> "{tmp_path}/calls"\n')
+        (stubs / tool).chmod(0o755)
+    from flytekit_deploy.spec.base import secret_env_var
+
+    secrets = {secret_env_var(s.name, key): "x" for s in plan.secrets for key in s.keys}
+    env = {**os.environ, **secrets, "PATH": f"{stubs}:/usr/bin:/bin"}
+    done = subprocess.run(["bash", str(tmp_path / "install.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "placeholders" in done.stderr
+    assert not (tmp_path / "calls").exists()
+    # filled everywhere (and for a plan without gateway-api.yaml), the script runs its steps
+    gateway = tmp_path / "gateway-api.yaml"
+    gateway.write_text(re.sub(r"<[A-Z][A-Z0-9_-]*>", "filled", gateway.read_text()))
+    done = subprocess.run(["bash", str(tmp_path / "install.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "kubectl apply -f gateway-api.yaml" in (tmp_path / "calls").read_text()
+    gateway.unlink()
+    (tmp_path / "calls").unlink()
+    subprocess.run(["bash", str(tmp_path / "install.sh")], env=env, capture_output=True, text=True)
+    assert (tmp_path / "calls").read_text().startswith("kubectl config current-context")

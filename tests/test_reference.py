@@ -390,3 +390,13 @@ def test_chapter_link_points_at_an_existing_chapter(tmp_path: Path) -> None:
     (tmp_path / "10-monitoring.ipynb").write_text("{}", encoding="utf-8")
     assert ref.chapter_link("monitoring", tmp_path) == "[monitoring](10-monitoring.ipynb)"
     assert ref.chapter_link("nowhere", tmp_path) == "nowhere"
+
+
+def test_a_url_template_is_code_not_a_broken_autolink() -> None:
+    """``https://<ingress host>`` in prose became a link to ``https://%3Cingress`` on the published page."""
+    from flytekit_deploy.reference.markdown import escape_placeholders, md_table
+
+    assert escape_placeholders("Empty: https://<ingress host> and more.") == "Empty: `https://<ingress host>` and more."
+    assert escape_placeholders("see https://<HOST>/login, then <VALUE>") == "see `https://<HOST>/login`, then `<VALUE>`"
+    assert escape_placeholders("plain https://flyte.org stays a link") == "plain https://flyte.org stays a link"
+    assert "`https://<ingress host>`" in md_table(["a"], [["https://<ingress host>"]])

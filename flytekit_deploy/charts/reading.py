@@ -4,16 +4,29 @@ so the chart readers (``charts/<chart>/read.py``) and the importer share it with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..clouds import CLOUDS
+from ..clouds import CLOUDS, Cloud, StoreFacts, cloud_for, recognise
 from ..spec import Environment
 from ..values_read import placeholder_or, scalar, sslmode_of
 from .tree import Path, get, split
 
-__all__ = ["Reader", "identity_kind", "IDENTITY_ANNOTATIONS", "sslmode_of", "scalar", "placeholder_or"]
+__all__ = [
+    "Reader",
+    "identity_kind",
+    "IDENTITY_ANNOTATIONS",
+    "sslmode_of",
+    "scalar",
+    "placeholder_or",
+    "weigh_environment",
+    "STORE_WEIGHT",
+]
+
+STORE_WEIGHT = 2
+"""Where the data lives outweighs one identity annotation: a leftover annotation of another cloud (an AKS file
+copied from an EKS one) must not move the whole import to that cloud."""
 
 IDENTITY_ANNOTATIONS: dict[str, tuple[str, str]] = {
     cloud.identity.annotation: (env.value, cloud.identity.mode.value)
@@ -74,12 +87,47 @@ class Reader:
         return any(path[: len(prefix)] == prefix for prefix in self.taken)
 
 
-def identity_kind(annotations: Any) -> tuple[str, str, str] | None:
-    """(environment, identity mode, identifier) from a ServiceAccount's annotations, if one binds a cloud identity."""
+def identity_kind(annotations: Any, environment: str | None = None) -> tuple[str, str, str] | None:
+    """(environment, identity mode, identifier) from a ServiceAccount's annotations, if one binds a cloud identity
+    (of ``environment`` only, when given)."""
     if not isinstance(annotations, Mapping):
         return None
-    for environment, cloud in CLOUDS.items():
+    for env, cloud in CLOUDS.items():
         identity = cloud.identity
+        if environment is not None and env.value != environment:
+            continue
         if identity is not None and annotations.get(identity.annotation):
-            return environment.value, identity.mode.value, str(annotations[identity.annotation])
+            return env.value, identity.mode.value, str(annotations[identity.annotation])
     return None
+
+
+def weigh_environment(r: Reader, annotation_paths: Sequence[str], facts: StoreFacts) -> Cloud:
+    """The cloud a values file is for, from every piece of evidence: each cloud identity annotation on the given
+    ServiceAccounts (1 per cloud seen) and the object store (:data:`STORE_WEIGHT`). Evidence that disagrees is
+    reported in the reader's notes, naming each piece, so a leftover annotation is found and removed."""
+    votes: dict[Environment, list[str]] = {}
+    weights: dict[Environment, int] = {}
+    for path in annotation_paths:
+        annotations = r.peek(path)
+        if not isinstance(annotations, Mapping):
+            continue
+        for env, cloud in CLOUDS.items():
+            identity = cloud.identity
+            if identity is not None and annotations.get(identity.annotation):
+                votes.setdefault(env, []).append(f'{path}["{identity.annotation}"]')
+                weights[env] = 1
+    store_cloud = recognise(facts)
+    if store_cloud.evidence(facts) > 0:
+        votes.setdefault(store_cloud.environment, []).append(f"the object store ({facts.kind})")
+        weights[store_cloud.environment] = weights.get(store_cloud.environment, 0) + STORE_WEIGHT
+    if not votes:
+        return store_cloud
+    chosen = max(weights, key=lambda env: (weights[env], env is store_cloud.environment))
+    if len(votes) > 1:
+        others = "; ".join(f"{env.value}: {', '.join(found)}" for env, found in votes.items() if env is not chosen)
+        r.notes.append(
+            f"conflicting evidence about the cloud: {chosen.value} ({', '.join(votes[chosen])}) against {others}. "
+            f"Imported as {chosen.value}; the other cloud's annotations stay verbatim in overrides: remove them "
+            "if they are leftovers"
+        )
+    return cloud_for(chosen)

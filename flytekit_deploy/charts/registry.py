@@ -7,6 +7,7 @@ from ..spec import ChartName, DeploymentSpec
 from . import flyte_binary, flyte_core, flyte_deps, flyte_sandbox, flyteconnector
 from .base import ReleaseValues
 from .chart import Chart
+from .gateway_api import apply_gateway_values
 from .layout import ChartLayout
 
 __all__ = ["CHARTS", "chart_for", "main_charts", "importable_charts", "layout_for", "emit_releases"]
@@ -47,4 +48,5 @@ def emit_releases(spec: DeploymentSpec) -> list[ReleaseValues]:
     for chart in CHARTS.values():
         if chart.beside_every_main:
             releases += chart.emit(spec)
+    apply_gateway_values(spec, releases)  # the h2c Service port the Gateway API routes end on
     return releases

@@ -2,7 +2,7 @@
 
 The ``render`` command's work, kept out of the CLI so a notebook or test can call it: which ``--chart`` stands
 for which chart (:func:`chart_name`), refusing charts the plan does not install, and one info finding per
-release left unrendered.
+release left unrendered; with Gateway API as the way in, the routes checked against the rendered Services.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import yaml
 from ..errors import Problem, UserInputError
 from ..plan import Plan
 from .findings import Finding, Severity
+from .gateway_wiring import release_wiring
 from .render import RenderResult, render_chart, validate_manifests
 
 __all__ = ["chart_name", "render_named_charts"]
@@ -119,4 +120,5 @@ def render_named_charts(
         if on_rendered is not None:
             on_rendered(release.filename, result)
         findings += validate_manifests(result, kubernetes_version)
+        findings += release_wiring(plan, release.filename, (obj.body for obj in result.objects))
     return findings

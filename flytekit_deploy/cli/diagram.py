@@ -32,6 +32,7 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--view", default="this-deployment", help="which diagram (default: this-deployment)")
     p.add_argument("--format", choices=FORMATS, default="mermaid", help="output format (default: mermaid)")
     p.add_argument("--expand-data-planes", action="store_true", help="draw every data plane, even when there are many")
+    p.add_argument("--detailed", action="store_true", help="every node and edge (default: the view drawn for reading)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--force", action="store_true", help="replace FILE when it differs (kept as .bak)")
     p.set_defaults(handler=run)
@@ -55,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
     spec = resolve_spec(args) if args.spec or args.preset else None  # a bad spec file raises SpecError here
-    text = diagram(view.name, spec, expand_data_planes=args.expand_data_planes).render(args.format)
+    text = diagram(view.name, spec, expand_data_planes=args.expand_data_planes, detailed=args.detailed).render(
+        args.format
+    )
     target = write_one(args.output, text, force=args.force)
     if target is not None:
         print(f"wrote {target}")

@@ -1,4 +1,5 @@
-"""``flytekit-deploy doctor``: findings for a spec (static rules, chart keys, live probes with ``--live``).
+"""``flytekit-deploy doctor``: findings for a spec (static rules, chart keys, live probes with ``--live``), then the
+runtime checks on the real charts (render failures, Flyte's config contract, wiring; see :mod:`flytekit_deploy.runtime`).
 
 Exit codes follow :func:`~flytekit_deploy.checks.findings.exit_code`: 0 clean, 1 warnings, 3 errors.
 """
@@ -30,15 +31,25 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--db-port", type=int, help="live: database port to use with --db-host")
     p.add_argument("--storage-endpoint", help="live: reach the object store at this URL instead")
     p.add_argument("--timeout", type=float, default=5.0, help="live: seconds per probe (default 5)")
+    p.add_argument(
+        "--charts",
+        metavar="DIR",
+        help="folder of the v1.16.8 chart folders for the runtime checks (default: $FLYTEKIT_DEPLOY_CHARTS, else "
+        "the kit's cache; missing charts are a note saying how to get them, or an error when named here)",
+    )
     add_format_argument(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the doctor on the spec and print its findings."""
+    """Run the doctor on the spec, then the runtime checks on its render, and print every finding."""
     from ..checks import doctor
+    from ..plan import build_plan
+    from ..runtime import doctor_findings
 
     spec = resolve_spec(args)
     options: dict[str, Any] = {"timeout": args.timeout}
     options.update({name: getattr(args, name) for name in _LIVE_OPTIONS if getattr(args, name) is not None})
-    return print_findings(doctor(spec, live=args.live, live_options=options), args.format)
+    found = doctor(spec, live=args.live, live_options=options)
+    found += doctor_findings(build_plan(spec), args.charts, explicit=args.charts is not None)
+    return print_findings(found, args.format)

@@ -32,6 +32,7 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--jobs", type=_positive, default=2, help="notebooks executed in parallel (default 2)")
     p.add_argument("--force", action="store_true", help="replace a non-empty folder that is not a wiki build")
     p.add_argument("--rerun", action="store_true", help="execute every notebook even when cached")
+    p.add_argument("--spec", type=Path, help="build a runbook of this spec file (or preset name) instead")
     p.set_defaults(handler=build)
 
     p = actions.add_parser("serve", help="serve a built site on 127.0.0.1")
@@ -51,7 +52,7 @@ def build(args: argparse.Namespace) -> int:
     """Execute the chapters (cached by content) and publish the site."""
     from ..wiki.build import build_site
 
-    build_site(args.notebooks, args.output, jobs=args.jobs, force=args.force, rerun=args.rerun)
+    build_site(args.notebooks, args.output, jobs=args.jobs, force=args.force, rerun=args.rerun, spec=args.spec)
     return 0
 
 

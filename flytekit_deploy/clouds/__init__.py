@@ -16,6 +16,7 @@ from .base import (
     ObjectStore,
     Prerequisite,
     StoreFacts,
+    TaskAccess,
     ValuesReader,
     named,
 )
@@ -29,9 +30,11 @@ from .registry import (
     identity_of,
     recognise,
     registered,
+    scheme_of_config,
     store_for,
     store_of,
     stores,
+    task_access_for,
 )
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "Preset",
     "Prerequisite",
     "StoreFacts",
+    "TaskAccess",
     "ValuesReader",
     "cloud_for",
     "cloud_of",
@@ -55,7 +59,9 @@ __all__ = [
     "named",
     "recognise",
     "registered",
+    "scheme_of_config",
     "store_for",
     "store_of",
     "stores",
+    "task_access_for",
 ]

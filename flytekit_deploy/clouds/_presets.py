@@ -23,7 +23,7 @@ from ..spec import (
     Identity,
     IdentityProvider,
     Ingress,
-    IngressController,
+    IngressKind,
     LogProvider,
     Logs,
     Observability,
@@ -44,7 +44,7 @@ __all__ = [
     "CloudDefaults",
     "with_changes",
     "placeholder_buckets",
-    "cert_manager_ingress",
+    "cert_manager_gateway",
     "starter",
     "production",
     "production_auth",
@@ -110,9 +110,10 @@ def placeholder_buckets(provider: StorageProvider, noun: str = "BUCKET", **extra
     )
 
 
-def cert_manager_ingress() -> Ingress:
+def cert_manager_gateway() -> Ingress:
+    """Gateway API with the environment's recommended controller (gRPC by design), TLS from cert-manager."""
     return Ingress(
-        controller=IngressController.NGINX,
+        kind=IngressKind.GATEWAY_API,
         host="<FLYTE_HOST>",
         tls=Tls(mode=TlsMode.CERT_MANAGER, cluster_issuer="letsencrypt-production"),
     )

@@ -7,9 +7,22 @@ from typing import Any
 
 from ..spec import DeploymentSpec, StorageCredentials, StorageProvider
 from ..values_read import placeholder_or
-from .base import BinaryStorage, StoreFacts, ValuesReader
+from .base import BinaryStorage, StoreFacts, TaskAccess, ValuesReader
 
-__all__ = ["S3Store", "s3_region", "env_secret_refs"]
+__all__ = ["S3Store", "s3_region", "env_secret_refs", "S3_TASK_ACCESS"]
+
+S3_TASK_ACCESS = TaskAccess(
+    schemes=("s3",),
+    config_kinds=("s3", "minio"),
+    emulator="moto-s3",
+    endpoint_env="FLYTE_AWS_ENDPOINT",
+    own_endpoint_host="amazonaws.com",
+    key_env=("FLYTE_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+    credentials_fix="an IAM role (IRSA annotation on the project service account) or "
+    "FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY from a Secret",
+)
+"""flytekit's S3 data layer (s3fs): keys from FLYTE_AWS_* (or the AWS SDK chain), FLYTE_AWS_ENDPOINT for a store
+that is not AWS S3."""
 
 _ACCESS_KEY = {"name": "flyte-storage", "key": "access-key-id"}
 _SECRET_KEY = {"name": "flyte-storage", "key": "secret-access-key"}
@@ -37,6 +50,12 @@ class S3Store:
     """S3 (``compatible=False``, reached by IRSA or keys) or an S3-compatible endpoint (always keys)."""
 
     scheme = "s3"
+    task_access = S3_TASK_ACCESS
+    key_variables = (
+        ("access_key", "AWS_ACCESS_KEY_ID", "FLYTE_AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY", "FLYTE_AWS_SECRET_ACCESS_KEY"),
+    )
+    """The AWS SDK (Flyte's stow and boto) reads AWS_*; flytekit's S3 data layer reads FLYTE_AWS_*."""
 
     def __init__(self, provider: StorageProvider, label: str, compatible: bool) -> None:
         self.provider = provider
@@ -107,6 +126,8 @@ class S3Store:
         return env
 
     def recognises(self, facts: StoreFacts) -> bool:
+        if facts.kind == SANDBOX_TYPE:  # flyte-core's own storage type for flyte-deps' MinIO
+            return self.compatible
         if facts.kind == "s3":
             return bool(facts.endpoint) is self.compatible
         return self.compatible and facts.kind == "custom" and facts.stow_kind == "s3" and bool(facts.endpoint)
@@ -138,6 +159,9 @@ class S3Store:
             r.put("storage.secret_key", _SECRET_KEY)
 
     def read_core(self, r: ValuesReader) -> None:
+        if r.peek("storage.type") == SANDBOX_TYPE:
+            _read_core_sandbox(r, self.provider.value)
+            return
         if r.peek("storage.type") != "s3":  # stow with an endpoint
             r.take("storage.custom.stow.kind")
             r.put("storage.provider", self.provider.value)
@@ -164,3 +188,28 @@ class S3Store:
             r.put("storage.access_key", dict(_ACCESS_KEY))
             r.put("storage.secret_key", dict(_SECRET_KEY))
             r.notes.append("storage.s3 accessKey/secretKey are kept verbatim: move them to a Secret")
+
+
+SANDBOX_TYPE = "sandbox"
+SANDBOX_MINIO = "http://minio.flyte.svc.cluster.local:9000"
+"""What flyte-core's ``storage.type: sandbox`` writes (the release namespace in the host; ``flyte`` assumed)."""
+
+
+def _read_core_sandbox(r: ValuesReader, provider: str) -> None:
+    """flyte-core's sandbox storage type hard-codes flyte-deps' MinIO and its keys in the chart's template: the
+    file says none of it, so each value filled in is reported."""
+    r.take("storage.type")
+    filled = {
+        "storage.provider": provider,
+        "storage.endpoint": SANDBOX_MINIO,
+        "storage.credentials": "secret",
+        "storage.access_key": {"name": "minio", "key": "root-user", "value": "minio"},
+        "storage.secret_key": {"name": "minio", "key": "root-password", "value": "miniostorage"},
+    }
+    for path, value in filled.items():
+        r.put(path, value)
+    r.notes.append(
+        "storage.type sandbox: the chart's template points at flyte-deps' MinIO with fixed keys, which the file does "
+        f"not say; filled in: storage.endpoint {SANDBOX_MINIO} (release namespace flyte assumed), "
+        "storage.access_key/secret_key minio/miniostorage (the sandbox's own)"
+    )

@@ -16,11 +16,13 @@ from ..spec import (
     DeploymentModel,
     DeploymentSpec,
     Environment,
+    GatewayController,
     Identity,
     IdentityMode,
     IdentityProvider,
     Ingress,
     IngressController,
+    IngressKind,
     LogProvider,
     Profile,
     Scheduler,
@@ -36,6 +38,7 @@ from ._presets import CloudDefaults, Preset, placeholder_buckets, production, pr
 from ._s3 import S3Store
 from .aws_infra import aws_module
 from .base import BaseCloud, CloudIdentity, ManagedDatabase, named
+from .gateway import ENVOY_GATEWAY, STANDARD_CRDS, GatewayControllerInfo, InstallCommand
 from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = ["CLOUD", "AwsCloud", "ROLE_NAME_KEY", "DEFAULTS", "cloudwatch_template", "region", "account_id"]
@@ -184,6 +187,67 @@ def presets() -> tuple[Preset, ...]:
     )
 
 
+AWS_LOAD_BALANCER_CONTROLLER = GatewayControllerInfo(
+    controller=GatewayController.AWS_LOAD_BALANCER_CONTROLLER,
+    title="AWS Load Balancer Controller (Gateway API, ALB)",
+    gateway_class="aws-alb",
+    controller_name="gateway.k8s.aws/alb",
+    grpc_route=True,
+    tls_modes=(TlsMode.ACM,),
+    reason="EKS: an ALB from the Gateway; GRPCRoute on ALB since LBC 2.14; certificates from ACM",
+    evidence=(
+        "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/gateway/",
+        "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/gateway/l7gateway",
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/main/docs/guide/gateway/"
+        "targetgroupconfig.md",
+    ),
+    install=(
+        InstallCommand(
+            "Install the Gateway API standard CRDs",
+            ("kubectl", "apply", "--server-side=true", "-f", STANDARD_CRDS),
+            "the AWS Load Balancer Controller does not bring the Gateway API CRDs",
+        ),
+        InstallCommand(
+            "Install the AWS Load Balancer Controller's Gateway CRDs",
+            (
+                "kubectl",
+                "apply",
+                "-f",
+                "https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v2.17.1/config/"
+                "crd/gateway/gateway-crds.yaml",
+            ),
+            "LoadBalancerConfiguration and TargetGroupConfiguration (ACM certificate, ip targets)",
+        ),
+        InstallCommand(
+            "Add the eks chart repository",
+            ("helm", "repo", "add", "--force-update", "eks", "https://aws.github.io/eks-charts"),
+        ),
+        InstallCommand(
+            "Install the AWS Load Balancer Controller with ALB Gateway API support",
+            (
+                "helm",
+                "upgrade",
+                "--install",
+                "aws-load-balancer-controller",
+                "eks/aws-load-balancer-controller",
+                "--version",
+                "1.17.1",
+                "-n",
+                "kube-system",
+                "--set-string",
+                "clusterName={cluster}",
+                "--set",
+                "controllerConfig.featureGates.ALBGatewayAPI=true",
+            ),
+            "the controller turns the Gateway into an ALB (its IAM policy must exist)",
+        ),
+    ),
+    target_group_configurations=True,
+    version="v2.17.1 (chart 1.17.1)",
+)
+"""EKS's own Gateway API implementation."""
+
+
 class AwsCloud(BaseCloud):
     environment = Environment.AWS
     display_name = "AWS"
@@ -208,7 +272,16 @@ class AwsCloud(BaseCloud):
     object_store = S3Store(StorageProvider.S3, "S3 buckets", compatible=False)
     database = ManagedDatabase(DatabaseFlavour.RDS, "Amazon RDS", "RDS PostgreSQL")
     ingress_controllers = (IngressController.ALB, IngressController.NGINX)
+    way_in = IngressKind.INGRESS
+    """The ALB Ingress (the AWS Load Balancer Controller, maintained) stays the starters' way in."""
+    gateway_controllers = (AWS_LOAD_BALANCER_CONTROLLER, ENVOY_GATEWAY)
     admin_role_name_key = ROLE_NAME_KEY
+    internal_lb_annotations = {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+    }
+    """AWS Load Balancer Controller: an internal NLB straight to the pods."""
 
     @property
     def presets(self) -> tuple[Preset, ...]:

@@ -13,6 +13,7 @@ from ..spec import (
     DeploymentModel,
     DeploymentSpec,
     Environment,
+    GatewayController,
     Identity,
     IdentityMode,
     IdentityProvider,
@@ -26,14 +27,15 @@ from ..values_read import placeholder_or
 from ._presets import (
     CloudDefaults,
     Preset,
-    cert_manager_ingress,
+    cert_manager_gateway,
     placeholder_buckets,
     production,
     starter,
     with_changes,
 )
 from .azure_infra import azure_module
-from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
+from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
+from .gateway import ALL_CERTIFICATES, ENVOY_GATEWAY, GatewayControllerInfo, InstallCommand
 from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL", "azure_template", "storage_account"]
@@ -54,6 +56,49 @@ def azure_template(spec: DeploymentSpec) -> str:
     return spec.observability.logs.azure_workspace_url + "{{ .podName }}"
 
 
+APPLICATION_GATEWAY_FOR_CONTAINERS = GatewayControllerInfo(
+    controller=GatewayController.APPLICATION_GATEWAY_FOR_CONTAINERS,
+    title="Application Gateway for Containers (ALB Controller)",
+    gateway_class="azure-alb-external",
+    controller_name=None,
+    grpc_route=True,
+    tls_modes=ALL_CERTIFICATES,
+    reason="AKS: Azure's managed layer-7 gateway (successor of AGIC), gRPC supported",
+    evidence=(
+        "https://learn.microsoft.com/azure/application-gateway/for-containers/grpc",
+        "https://learn.microsoft.com/azure/application-gateway/for-containers/overview",
+        "https://learn.microsoft.com/azure/application-gateway/for-containers/"
+        "quickstart-deploy-application-gateway-for-containers-alb-controller-helm",
+    ),
+    install=(
+        InstallCommand(
+            "Install the ALB Controller of Application Gateway for Containers",
+            (
+                "helm",
+                "upgrade",
+                "--install",
+                "alb-controller",
+                "oci://mcr.microsoft.com/application-lb/charts/alb-controller",
+                "--version",
+                "1.7.9",
+                "-n",
+                "azure-alb-system",
+                "--create-namespace",
+                "--set",
+                "albController.namespace=azure-alb-system",
+                "--set",
+                "albController.podIdentity.clientID=<AGC_IDENTITY_CLIENT_ID>",
+            ),
+            "the ALB Controller programs the Application Gateway for Containers resource from the Gateway",
+        ),
+    ),
+    gateway_annotations=(("alb.networking.azure.io/alb-id", "<AGC_RESOURCE_ID>"),),
+    gateway_addresses=(("alb.networking.azure.io/alb-frontend", "<AGC_FRONTEND_NAME>"),),
+    version="1.7.9",
+)
+"""AKS's own Gateway API implementation."""
+
+
 class AzureBlobStore:
     """Azure Blob Storage containers in one storage account (flytekit reads them as ``abfs://``)."""
 
@@ -65,6 +110,17 @@ class AzureBlobStore:
     takes_endpoint = False
     takes_region = False
     keys_ignored = None
+    task_access = TaskAccess(
+        schemes=("abfs", "abfss"),
+        config_kinds=("azure",),
+        emulator="azurite",
+        required_env=("AZURE_STORAGE_ACCOUNT_NAME", "FLYTE_AZURE_STORAGE_ACCOUNT_NAME"),
+        required_why="flytekit fails every task ('Must provide ... account_name')",
+        key_env=("AZURE_STORAGE_ACCOUNT_KEY", "FLYTE_AZURE_STORAGE_ACCOUNT_KEY", "AZURE_CLIENT_SECRET"),
+        credentials_fix="Azure workload identity (client-id annotation and the azure.workload.identity/use label), "
+        "or a key",
+    )
+    key_variables: tuple[tuple[str, str, str], ...] = ()
 
     def check_by_hand(self, buckets: list[str], account: str | None) -> tuple[str, str]:
         commands = "; ".join(
@@ -130,7 +186,7 @@ DEFAULTS = CloudDefaults(
     database_host="<AZURE_POSTGRES_HOST>",
     sslmode=SslMode.REQUIRE,
     identity=Identity(backend="<FLYTE_BACKEND_CLIENT_ID>", tasks="<FLYTE_TASKS_CLIENT_ID>"),
-    ingress=cert_manager_ingress(),
+    ingress=cert_manager_gateway(),
     logs=LogProvider.AZURE,
     idp=IdentityProvider.ENTRA_ID,
     issuer="<ENTRA_ID_ISSUER_URL>",
@@ -175,6 +231,7 @@ class AzureCloud(BaseCloud):
     environment = Environment.AZURE
     display_name = "Azure"
     kubernetes_service = "AKS"
+    gateway_controllers = (APPLICATION_GATEWAY_FOR_CONTAINERS, ENVOY_GATEWAY)
     chapter = "azure"
     public_cloud = True
     identity = CloudIdentity(
@@ -201,6 +258,7 @@ class AzureCloud(BaseCloud):
         "Azure Database for PostgreSQL",
         fixed_ports=((5432, 6432), "Azure Database for PostgreSQL listens on 5432 (6432: PgBouncer)"),
     )
+    internal_lb_annotations = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 
     @property
     def presets(self) -> tuple[Preset, ...]:

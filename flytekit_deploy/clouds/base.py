@@ -18,11 +18,13 @@ from ..spec import (
     Environment,
     IdentityMode,
     IngressController,
+    IngressKind,
     SslMode,
     StorageProvider,
     is_placeholder,
 )
 from ._presets import Preset
+from .gateway import CONTOUR, ENVOY_GATEWAY, GatewayControllerInfo
 from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "ObjectStore",
     "BinaryStorage",
     "StoreFacts",
+    "TaskAccess",
     "ValuesReader",
     "Prerequisite",
     "named",
@@ -126,6 +129,32 @@ class StoreFacts:
 
 
 @dataclass(frozen=True)
+class TaskAccess:
+    """What flytekit inside a task pod needs to reach a store, by the URL scheme it reads: read by the runtime
+    wiring rules (``wiring.task-storage``, ``wiring.task-credentials``) and the storage rehearsal."""
+
+    schemes: tuple[str, ...]
+    """URL schemes flytekit reads the store by (``abfs``, ``abfss``)."""
+    config_kinds: tuple[str, ...]
+    """Flyte storage config ``type`` (or ``stow.kind``) values that name the store."""
+    emulator: str
+    """The loopback stand-in the rehearsal runs for it (``moto-s3``, ``gcs-emulator``, ``azurite``)."""
+    required_env: tuple[str, ...] = ()
+    """Variables of which a task pod needs one whatever its credentials (Azure's account name), else flytekit fails."""
+    required_why: str = ""
+    endpoint_env: str | None = None
+    """Variable that points flytekit at a store away from the cloud's own endpoint (S3-compatible stores)."""
+    own_endpoint_host: str | None = None
+    """Host suffix of the cloud's own endpoint: an endpoint elsewhere needs ``endpoint_env``."""
+    key_env: tuple[str, ...] = ()
+    """Variables that hand flytekit keys (then no cloud identity is needed)."""
+    anonymous_fallback: bool = False
+    """Without credentials flytekit's client for the store falls back to anonymous access instead of failing."""
+    credentials_fix: str = ""
+    """What to give task pods that have no credentials for the store."""
+
+
+@dataclass(frozen=True)
 class Prerequisite:
     """Something that must exist in the cloud before the charts install (filled by the infrastructure work)."""
 
@@ -195,6 +224,17 @@ class ObjectStore(Protocol):
 
     def task_pod_env(self, spec: DeploymentSpec, inline: bool) -> list[dict[str, str]]: ...
 
+    @property
+    def task_access(self) -> TaskAccess:
+        """What flytekit in a task pod needs to reach this store (checked on the render, rehearsed on loopback)."""
+        ...
+
+    @property
+    def key_variables(self) -> tuple[tuple[str, str, str], ...]:
+        """Per access key of a store that takes keys from a Secret: (``spec.storage`` attribute, variable the Flyte
+        backend's SDK reads, variable flytekit reads in a task pod). Empty when keys cannot reach pods as variables."""
+        ...
+
     def recognises(self, facts: StoreFacts) -> bool:
         """True when a values file's storage facts are this store's."""
         ...
@@ -246,7 +286,19 @@ class Cloud(Protocol):
 
     @property
     def ingress_controllers(self) -> tuple[IngressController, ...]:
-        """Controllers that fit, the default first. The place where the ingress / gateway choice is made."""
+        """Ingress controllers that fit (``ingress.kind: ingress``), the default first; ingress-nginx is retired
+        and offered only as the legacy choice, never first. With :attr:`way_in` and :attr:`gateway_controllers`,
+        the place where the ingress / gateway choice is made."""
+        ...
+
+    @property
+    def way_in(self) -> IngressKind:
+        """What this environment's starters come in through: Gateway API routes or the chart's Ingress."""
+        ...
+
+    @property
+    def gateway_controllers(self) -> tuple[GatewayControllerInfo, ...]:
+        """Gateway API implementations that fit (``ingress.kind: gateway-api``), the recommended one first."""
         ...
 
     @property
@@ -267,6 +319,12 @@ class Cloud(Protocol):
     @property
     def grpc_service_annotations(self) -> Mapping[str, str]:
         """Annotations flyte-core's gRPC Services need for the cloud's load balancer."""
+        ...
+
+    @property
+    def internal_lb_annotations(self) -> Mapping[str, str]:
+        """Annotations that make a ``LoadBalancer`` Service internal (reachable from the cloud's private network
+        only): data planes reach the control plane's DataCatalog that way."""
         ...
 
     default_sslmode: SslMode
@@ -325,11 +383,18 @@ class BaseCloud:
     identity: CloudIdentity | None = None
     object_store: ObjectStore | None = None
     database: ManagedDatabase | None = None
-    ingress_controllers: tuple[IngressController, ...] = (IngressController.NGINX,)
+    ingress_controllers: tuple[IngressController, ...] = (
+        IngressController.CONTOUR,
+        IngressController.TRAEFIK,
+        IngressController.NGINX,
+    )
+    way_in: IngressKind = IngressKind.GATEWAY_API
+    gateway_controllers: tuple[GatewayControllerInfo, ...] = (ENVOY_GATEWAY, CONTOUR)
     flavours: tuple[str, ...] = ()
     admin_role_name_key: str | None = None
     propeller_critical_priority: bool = True
     grpc_service_annotations: Mapping[str, str] = {}
+    internal_lb_annotations: Mapping[str, str] = {}
     default_sslmode: SslMode = SslMode.REQUIRE
 
     @property

@@ -13,6 +13,7 @@ from ..spec import (
     DeploymentModel,
     DeploymentSpec,
     Environment,
+    GatewayController,
     Identity,
     IdentityMode,
     IdentityProvider,
@@ -26,13 +27,14 @@ from ..values_read import placeholder_or
 from ._presets import (
     CloudDefaults,
     Preset,
-    cert_manager_ingress,
+    cert_manager_gateway,
     placeholder_buckets,
     production,
     starter,
     with_changes,
 )
-from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, ValuesReader, named
+from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
+from .gateway import ALL_CERTIFICATES, ENVOY_GATEWAY, GatewayControllerInfo
 from .gcp_infra import gcp_module
 from .hcl import InfraModule, ServiceAccountRef
 
@@ -65,6 +67,21 @@ def stackdriver_template(spec: DeploymentSpec) -> str:
     )
 
 
+GKE_GATEWAY = GatewayControllerInfo(
+    controller=GatewayController.GKE,
+    title="GKE Gateway controller",
+    gateway_class="gke-l7-global-external-managed",
+    controller_name=None,
+    grpc_route=None,
+    tls_modes=ALL_CERTIFICATES,
+    reason="GKE's managed Gateway (global external Application Load Balancer); GRPCRoute not confirmed",
+    evidence=("https://cloud.google.com/kubernetes-engine/docs/how-to/gatewayclass-capabilities",),
+    install=(),
+    version="managed by GKE",
+)
+"""GKE's own Gateway API implementation (offered second: its docs found here do not confirm GRPCRoute)."""
+
+
 class GcsStore:
     """Google Cloud Storage: Flyte reads Application Default Credentials (Workload Identity on GKE)."""
 
@@ -75,6 +92,15 @@ class GcsStore:
     s3_api = False
     takes_endpoint = False
     takes_region = False
+    key_variables: tuple[tuple[str, str, str], ...] = ()
+    task_access = TaskAccess(
+        schemes=("gs",),
+        config_kinds=("gcs", "google"),
+        emulator="gcs-emulator",
+        key_env=("GOOGLE_APPLICATION_CREDENTIALS",),
+        anonymous_fallback=True,
+        credentials_fix="Workload Identity: annotate the project service account with iam.gke.io/gcp-service-account",
+    )
     keys_ignored = (
         "Flyte's GCS storage reads Application Default Credentials; the charts have no setting for keys, so "
         "the Secret would be ignored and access denied",
@@ -139,7 +165,7 @@ DEFAULTS = CloudDefaults(
     database_host="<CLOUD_SQL_IP>",
     sslmode=SslMode.DISABLE,
     identity=Identity(backend="<FLYTE_BACKEND_GSA_EMAIL>", tasks="<FLYTE_TASKS_GSA_EMAIL>"),
-    ingress=cert_manager_ingress(),
+    ingress=cert_manager_gateway(),
     logs=LogProvider.STACKDRIVER,
     idp=IdentityProvider.GOOGLE,
     issuer="https://accounts.google.com",
@@ -213,11 +239,15 @@ class GcpCloud(BaseCloud):
         fixed_ports=((5432,), "Cloud SQL listens on 5432"),
         plaintext_note="Cloud SQL accepts unencrypted connections unless the instance enforces SSL, and then refuses them",
     )
-    ingress_controllers = (IngressController.NGINX, IngressController.GCE)
+    ingress_controllers = (IngressController.GCE, IngressController.NGINX)
+    gateway_controllers = (ENVOY_GATEWAY, GKE_GATEWAY)
+    """GKE's own controller is offered, but its docs found here do not confirm GRPCRoute: Envoy Gateway (behind a
+    Google L4 load balancer) serves flytectl's gRPC by design."""
     propeller_critical_priority = False
     """GKE admits system-cluster-critical pods only in kube-system."""
     grpc_service_annotations = {"cloud.google.com/app-protocols": json.dumps({"grpc": "HTTP2"}, separators=(",", ":"))}
     """GCP load balancers speak HTTP/2 to the gRPC port only when the Service says so."""
+    internal_lb_annotations = {"networking.gke.io/load-balancer-type": "Internal"}
     default_sslmode = SslMode.DISABLE
 
     @property

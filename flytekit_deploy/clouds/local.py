@@ -11,6 +11,7 @@ from ..spec import (
     Environment,
     Ingress,
     IngressController,
+    IngressKind,
     LocalRuntime,
     Logs,
     Observability,
@@ -71,6 +72,8 @@ class LocalCloud(BaseCloud):
     display_name = "Local Kubernetes"
     kubernetes_service = "local"
     ingress_controllers = (IngressController.NONE, IngressController.CONTOUR, IngressController.NGINX)
+    way_in = IngressKind.INGRESS
+    """The sandbox's own proxy (or Contour's Ingress) on a workstation; Gateway API offered with Envoy Gateway."""
     """The sandbox is reached with port-forward; flyte-deps brings Contour for a flyte-core sandbox."""
     flavours = tuple(runtime.value for runtime in LocalRuntime)
 
@@ -90,7 +93,7 @@ class LocalCloud(BaseCloud):
 
     def evidence(self, facts: StoreFacts) -> int:
         """flyte-core's ``storage.type: sandbox`` is flyte-deps' MinIO: a workstation sandbox."""
-        return 1 if facts.kind == "sandbox" else 0
+        return 2 if facts.kind == "sandbox" else 0  # stronger than the S3-compatible store that also serves it
 
 
 CLOUD = LocalCloud()

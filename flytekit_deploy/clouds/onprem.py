@@ -10,6 +10,7 @@ from ..spec import (
     IdentityProvider,
     Ingress,
     IngressController,
+    IngressKind,
     SecretRef,
     SslMode,
     StorageCredentials,
@@ -39,7 +40,7 @@ DEFAULTS = CloudDefaults(
     database_host="<POSTGRES_HOST>",
     sslmode=SslMode.REQUIRE,
     ingress=Ingress(
-        controller=IngressController.NGINX, host="<FLYTE_HOST>", tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls")
+        kind=IngressKind.GATEWAY_API, host="<FLYTE_HOST>", tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls")
     ),
     idp=IdentityProvider.KEYCLOAK,
     issuer="<KEYCLOAK_REALM_URL>",
@@ -49,11 +50,16 @@ DEFAULTS = CloudDefaults(
 
 
 def onprem_starter() -> DeploymentSpec:
-    # a first install on-prem: plain HTTP behind the ingress, TLS left to the person
+    # a first install on-prem through Envoy Gateway, TLS from a Secret the person creates (pyflyte and flytectl
+    # then reach FlyteAdmin's gRPC over TLS, as every client config the kit writes expects)
     return starter(
         DEFAULTS,
         database=DEFAULTS.database(SslMode.PREFER),
-        ingress=Ingress(controller=IngressController.NGINX, host="<FLYTE_HOST>"),
+        ingress=Ingress(
+            kind=IngressKind.GATEWAY_API,
+            host="<FLYTE_HOST>",
+            tls=Tls(mode=TlsMode.SECRET, secret_name="flyte-tls"),
+        ),
     )
 
 
@@ -74,7 +80,7 @@ class OnPremCloud(BaseCloud):
     display_name = "Self-managed Kubernetes"
     kubernetes_service = "Kubernetes"
     object_store = S3_COMPATIBLE
-    ingress_controllers = (IngressController.NGINX, IngressController.TRAEFIK, IngressController.CONTOUR)
+    ingress_controllers = (IngressController.CONTOUR, IngressController.TRAEFIK, IngressController.NGINX)
 
     @property
     def presets(self) -> tuple[Preset, ...]:

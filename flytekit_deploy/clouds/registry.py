@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..spec import DeploymentSpec, Environment, IdentityMode, StorageProvider
+from ..errors import Problem, SpecError
+from ..spec import DeploymentSpec, Environment, GatewayController, IdentityMode, StorageProvider
 from . import aws, azure, gcp, local, onprem
-from .base import Cloud, CloudIdentity, ObjectStore, StoreFacts
+from .base import Cloud, CloudIdentity, ObjectStore, StoreFacts, TaskAccess
+from .gateway import GatewayControllerInfo
 
 __all__ = [
     "CLOUDS",
@@ -25,6 +27,13 @@ __all__ = [
     "identities",
     "recognise",
     "registered",
+    "task_access_for",
+    "scheme_of_config",
+    "gateway_controllers",
+    "gateway_controller",
+    "gateway_controller_for",
+    "gateway_environments",
+    "gateway_choices",
 ]
 
 CLOUDS: dict[Environment, Cloud] = {
@@ -75,6 +84,25 @@ def identity_of(spec: DeploymentSpec) -> CloudIdentity | None:
     return next((i for i in identities() if i.mode is spec.identity_mode), None)
 
 
+def task_access_for(scheme: str) -> tuple[TaskAccess, tuple[CloudIdentity, ...]] | None:
+    """What a task pod needs for a store read by ``scheme`` (``s3``, ``abfss``...), and the cloud identities that can
+    hand it credentials (those of the clouds whose store it is); None for a scheme no cloud's store uses."""
+    scheme = scheme.lower()
+    found = [c for c in CLOUDS.values() if c.object_store is not None and scheme in c.object_store.task_access.schemes]
+    if not found:
+        return None
+    access = found[0].object_store.task_access  # type: ignore[union-attr]  # filtered above
+    return access, tuple(c.identity for c in found if c.identity is not None)
+
+
+def scheme_of_config(kind: str) -> str | None:
+    """The URL scheme Flyte writes for a storage config ``type`` (or ``stow.kind``), e.g. ``minio`` -> ``s3``."""
+    for store in stores().values():
+        if kind in store.task_access.config_kinds:
+            return store.task_access.schemes[0]
+    return None
+
+
 def recognise(facts: StoreFacts) -> Cloud:
     """The cloud an imported values file's storage points at: the strongest evidence, else :data:`FALLBACK`."""
     weight, best = max(((c.evidence(facts), i) for i, c in enumerate(CLOUDS.values())), default=(0, -1))
@@ -94,3 +122,47 @@ def registered(cloud: Cloud) -> Iterator[Cloud]:
             del CLOUDS[cloud.environment]
         else:
             CLOUDS[cloud.environment] = previous
+
+
+def gateway_controllers() -> dict[GatewayController, GatewayControllerInfo]:
+    """Every Gateway API controller some cloud offers, in the order the clouds list them."""
+    found: dict[GatewayController, GatewayControllerInfo] = {}
+    for cloud in CLOUDS.values():
+        for info in cloud.gateway_controllers:
+            found.setdefault(info.controller, info)
+    return found
+
+
+def gateway_controller(controller: GatewayController) -> GatewayControllerInfo:
+    """What the kit knows about one controller (a controller no registered cloud offers is a spec error)."""
+    known = gateway_controllers()
+    if controller not in known:
+        raise SpecError(
+            [
+                Problem(
+                    "ingress.gateway.controller",
+                    f"{controller.value} is offered by no environment",
+                    f"choose one of: {', '.join(c.value for c in known)}",
+                )
+            ]
+        )
+    return known[controller]
+
+
+def gateway_controller_for(spec: DeploymentSpec) -> GatewayControllerInfo:
+    """The controller the spec names, or its environment's recommended one."""
+    chosen = spec.ingress.gateway.controller
+    return gateway_controller(chosen) if chosen is not None else cloud_of(spec).gateway_controllers[0]
+
+
+def gateway_environments(controller: GatewayController) -> tuple[Environment, ...]:
+    """The environments that offer ``controller``."""
+    return tuple(
+        env for env, cloud in CLOUDS.items() if any(i.controller is controller for i in cloud.gateway_controllers)
+    )
+
+
+def gateway_choices(environment: Environment) -> list[tuple[GatewayController, str, str]]:
+    """The controllers offered on ``environment`` as ``(controller, name, one-line reason)``, recommended first:
+    what the configurator shows next to the Gateway API choice."""
+    return [(i.controller, i.title, i.reason) for i in CLOUDS[environment].gateway_controllers]

@@ -26,8 +26,13 @@ FORMATS = ("mermaid", "dot", "svg")
 class Diagram:
     """A topology ready to display: ``.mermaid`` and ``.dot`` text, ``.svg()`` from the real ``dot``."""
 
-    def __init__(self, topology: Topology, direction: str = "TB", name: str = "") -> None:
+    def __init__(
+        self, topology: Topology, direction: str = "TB", name: str = "", drawn: Topology | None = None
+    ) -> None:
         self.topology = topology
+        """The whole graph (what tests and notebooks query)."""
+        self.drawn = drawn or topology
+        """What the text and pictures draw: the reading view of :func:`~.views.diagram`, or the whole graph."""
         self.direction = check_direction(direction)
         self.name = name
         self._mermaid: str | None = None
@@ -41,12 +46,12 @@ class Diagram:
     def mermaid(self) -> str:
         """Mermaid flowchart text (no fence)."""
         if self._mermaid is None:
-            self._mermaid = to_mermaid(self.topology, self.direction)
+            self._mermaid = to_mermaid(self.drawn, self.direction)
         return self._mermaid
 
     def graph(self) -> graphviz.Digraph:
         """A fresh ``graphviz.Digraph`` to tweak or render in other formats."""
-        return to_graphviz(self.topology, self.direction)
+        return to_graphviz(self.drawn, self.direction)
 
     @property
     def dot(self) -> str:
@@ -57,8 +62,13 @@ class Diagram:
     def svg(self) -> str:
         """SVG laid out by Graphviz's ``dot`` (rendered once, then kept)."""
         if self._svg is None:
-            self._svg = to_svg(self.topology, self.direction)
+            self._svg = to_svg(self.drawn, self.direction)
         return self._svg
+
+    @property
+    def detailed(self) -> Diagram:
+        """The same diagram drawing every node and group of the graph (wider: meant to be opened full size)."""
+        return Diagram(self.topology, self.direction, self.name)
 
     def render(self, fmt: str) -> str:
         """The diagram as ``mermaid``, ``dot`` or ``svg`` text."""

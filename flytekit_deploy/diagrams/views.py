@@ -34,13 +34,14 @@ from ..spec import (
     spec_from_dict,
 )
 from ..topology import COLLAPSE_ABOVE, Ids, NodeKind, Relation, Topology, build_topology
+from ..topology.graph import Group
 from ..topology.names import ENVIRONMENT_NAMES, IDENTITY_NAMES, KUBERNETES_SERVICE, cluster_label
 from .display import Diagram
 
 if TYPE_CHECKING:
     from ..charts import ReleaseValues
 
-__all__ = ["View", "VIEWS", "view_names", "diagram", "deployment_options", "helm_process", "overview"]
+__all__ = ["View", "VIEWS", "view_names", "diagram", "reading_view", "deployment_options", "helm_process", "overview"]
 
 _OVERVIEW_KINDS = frozenset({NodeKind.COMPONENT, NodeKind.STORE, NodeKind.CLUSTER, NodeKind.AGGREGATE})
 _ARCHITECTURE_PRESET = "onprem-production"
@@ -55,6 +56,40 @@ class View:
     """(spec or None, expand_data_planes) -> topology."""
     direction: str = "TB"
     needs_spec: bool = False
+    collapse: bool = True
+    """Drawn for reading at page width (:func:`reading_view`); the options grid is narrow as it is."""
+
+
+def reading_view(topology: Topology) -> Topology:
+    """The graph drawn to be read at page width (1280 px screens): the account box goes, each remaining top-level
+    group becomes one node listing its members, and edges between the same two nodes merge.
+
+    Measured with real mermaid: the AWS, GCP, Azure and multi-cluster views shrink from 4,000-5,000 px to under
+    800 px wide, so labels stay at full size in a page column; the full graph is ``diagram(...).detailed``.
+    """
+    unwrap = {Ids.ACCOUNT}
+    topology = _data_planes_together(topology, unwrap)
+    top = [g.id for g in topology.groups if g.parent is None or g.parent in unwrap]
+    return topology.collapsed([g for g in top if g not in unwrap], unwrap=unwrap)
+
+
+_ALL_DATA_PLANES = "data-planes"
+
+
+def _data_planes_together(topology: Topology, unwrap: set[str]) -> Topology:
+    """Several data-plane boxes side by side (one per execution label, plus the control plane's own) are what made
+    a multi-cluster view too wide to read; below the account they become one box listing each label and cluster."""
+    prefixes = (Ids.label_group(""), Ids.data_plane(""))
+    planes = [g for g in topology.groups if (g.parent is None or g.parent in unwrap) and g.id.startswith(prefixes)]
+    if len(planes) < 2:
+        return topology
+    clusters = sum(
+        1 for n in topology.of_kind(NodeKind.CLUSTER) if any(a in planes for a in topology.ancestors(n.group))
+    )
+    parent = planes[0].parent
+    together = Group(_ALL_DATA_PLANES, f"Data planes: {clusters} clusters", parent)
+    groups = [Group(g.id, g.label, _ALL_DATA_PLANES) if g in planes else g for g in topology.groups]
+    return Topology(topology.title, list(topology.nodes), list(topology.edges), [together, *groups])
 
 
 # ---- architecture ---------------------------------------------------------------------------------------------
@@ -152,8 +187,10 @@ def _resource_kinds(spec: DeploymentSpec, releases: list[ReleaseValues]) -> list
     propeller = spec.components.propeller
     if propeller.enabled and propeller.create_crds:
         kinds.append(("CustomResourceDefinition", "FlyteWorkflow"))
-    if spec.ingress.enabled:
+    if spec.ingress.chart_ingress:
         kinds.append(("Ingress", spec.ingress.host or ""))
+    elif spec.ingress.gateway_api:
+        kinds.append(("Gateway / HTTPRoute / GRPCRoute", f"gateway-api.yaml (kubectl apply) {spec.ingress.host or ''}"))
     if spec.observability.service_monitor.enabled:
         kinds.append(("ServiceMonitor", "Prometheus scrape targets"))
     return kinds
@@ -248,7 +285,13 @@ VIEWS: dict[str, View] = {
     v.name: v
     for v in [
         View("architecture", "Control plane, data plane, storage and infrastructure", _architecture),
-        View("deployment-options", "Deployment models and environments", lambda _s, _e: deployment_options(), "LR"),
+        View(
+            "deployment-options",
+            "Deployment models and environments",
+            lambda _s, _e: deployment_options(),
+            "LR",
+            collapse=False,
+        ),
         View(
             "helm-process",
             "Values files, helm, chart and Kubernetes resources",
@@ -268,8 +311,11 @@ def view_names() -> list[str]:
     return list(VIEWS)
 
 
-def diagram(view: str, spec: DeploymentSpec | None = None, *, expand_data_planes: bool = False) -> Diagram:
-    """A named view as a :class:`Diagram`. Views other than ``this-deployment`` work without a spec."""
+def diagram(
+    view: str, spec: DeploymentSpec | None = None, *, expand_data_planes: bool = False, detailed: bool = False
+) -> Diagram:
+    """A named view as a :class:`Diagram`, drawn for reading (:func:`reading_view`) unless ``detailed``.
+    Views other than ``this-deployment`` work without a spec."""
     found = VIEWS.get(view)
     if found is None:
         raise UserInputError([Problem("view", f"unknown view {view!r}", f"choose one of: {', '.join(VIEWS)}")])
@@ -277,4 +323,6 @@ def diagram(view: str, spec: DeploymentSpec | None = None, *, expand_data_planes
         raise UserInputError(
             [Problem("spec", f"the {view} view draws a spec, and none was given", "pass a spec file or a preset")]
         )
-    return Diagram(found.build(spec, expand_data_planes), found.direction, name=view)
+    topology = found.build(spec, expand_data_planes)
+    drawn = reading_view(topology) if found.collapse and not detailed else None
+    return Diagram(topology, found.direction, name=view, drawn=drawn)

@@ -172,6 +172,31 @@ def _overrides(wanted: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[dict
     return overrides, reproduced
 
 
+def _lift_credentials(overrides: dict[str, Any], *, sandbox: bool) -> tuple[dict[str, Any], list[str]]:
+    """Credentials written in plain text in the file are not copied (overrides end up in every values file):
+    each is dropped from the overrides and named in a note with the way to give it as a Secret instead."""
+    if sandbox:
+        return overrides, []
+    from ..spec.validators import is_placeholder, secret_like_key
+
+    kept: dict[str, Any] = {}
+    lifted: list[str] = []
+    for path, value in leaves(overrides):
+        if not path:
+            continue
+        if isinstance(value, str) and value and not is_placeholder(value) and secret_like_key(str(path[-1])):
+            lifted.append(dotted(path))
+            continue
+        set_in(kept, path, value)
+    notes = [
+        f"not copied: {where} holds a credential in plain text; overrides are written into every values file. "
+        "Create a Kubernetes Secret with it and reference the Secret in the spec (database.password, "
+        "auth.client_secret, storage.access_key/secret_key, connectors[].secret); install.sh lists the command"
+        for where in lifted
+    ]
+    return kept, notes
+
+
 def _review_notes(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list[str]:
     """What the emitted values still say otherwise than the file, even with the overrides."""
     notes: list[str] = []
@@ -195,7 +220,8 @@ def _review_notes(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list
 
 def _added(wanted: Mapping[str, Any], emitted: Mapping[str, Any]) -> list[str]:
     """Keys the emitter sets that the file did not."""
-    file_leaves = {path for path, _ in leaves(wanted)}
+    # an empty mapping in the file (``task_logs.plugins: {}``) says nothing about the keys the kit puts under it
+    file_leaves = {path for path, value in leaves(wanted) if not (isinstance(value, Mapping) and not value)}
     return sorted(
         dotted(path)
         for path, value in leaves(emitted)
@@ -228,6 +254,8 @@ def import_values(
             "read into the spec, but the kit would write them otherwise, so they stay verbatim: "
             + ", ".join(read_but_kept)
         )
+    overrides, lifted = _lift_credentials(overrides, sandbox=data.get("model") == "sandbox")
+    notes += lifted
     spec = _spec(data, chart_name, overrides, source)
     emitted = _main_values(spec, chart_name)
     return ImportResult(

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import yaml
+
 from ..charts import ReleaseValues, SecretSpec, emit_releases
 from ..charts.common import find_placeholders
+from ..charts.gateway_api import MANIFEST_FILE, GatewayPlan, front_release, gateway_plan
 from ..charts.values_yaml import values_to_yaml
 from ..spec import DeploymentSpec, dump_spec
 from .commands import Step, install_steps, secret_command
 from .flytectl import flytectl_config
+from .gateway_steps import with_gateway_steps
 from .guide import install_guide, install_script
 from .infra import files_of, infra_result
 
@@ -56,6 +60,8 @@ class Plan:
     flytectl_config: str
     placeholders: dict[str, list[str]] = field(default_factory=dict)
     """``<PLACEHOLDER>`` -> where it stands (``values file: key path``)."""
+    gateway: GatewayPlan | None = None
+    """Gateway API objects and controller, when the spec's way in is ``gateway-api``."""
 
     @property
     def clusters(self) -> list[str]:
@@ -74,6 +80,8 @@ class Plan:
         out["install.md"] = install_guide(self)
         out["install.sh"] = install_script(self)
         out["flytectl-config.yaml"] = self.flytectl_config
+        if self.gateway is not None:
+            out[MANIFEST_FILE] = gateway_manifest_yaml(self.gateway)
         out["spec.yaml"] = dump_spec(self.spec)
         infra = infra_result(self.spec, self.releases)
         if infra is not None:
@@ -81,18 +89,43 @@ class Plan:
         return out
 
 
+def gateway_manifest_yaml(gateway: GatewayPlan) -> str:
+    """``gateway-api.yaml``: one document per object, with a header saying how and where to apply it."""
+    header = (
+        f"# Gateway API objects for {gateway.controller.title}, cluster {gateway.cluster}.\n"
+        f"# Apply after the Flyte release: kubectl apply -f {MANIFEST_FILE}\n"
+    )
+    body = "---\n".join(yaml.safe_dump(obj, sort_keys=False) for obj in gateway.manifests)
+    return header + body
+
+
 def build_plan(spec: DeploymentSpec) -> Plan:
     releases = emit_releases(spec)
     secrets = _merge_secrets(releases)
+    gateway = gateway_plan(spec, releases)
+    if gateway is not None:  # the install guide shows a release's notes: the Gateway's go with the routed release
+        front = front_release(releases)
+        if front is not None:
+            front.notes.extend(gateway.notes)
     placeholders: dict[str, list[str]] = {}
     for release in releases:
         for marker, paths in find_placeholders(release.values).items():
             placeholders.setdefault(marker, []).extend(f"{release.filename}: {p}" for p in paths)
+    if gateway is not None:
+        for obj in gateway.manifests:
+            for marker, paths in find_placeholders(obj).items():
+                where = f"{MANIFEST_FILE}: {obj['kind']} {obj['metadata']['name']}"
+                placeholders.setdefault(marker, []).extend(f"{where} {p}" for p in paths)
+        for command in gateway.install:
+            for arg in command.argv:
+                for marker in find_placeholders({"argv": arg}):
+                    placeholders.setdefault(marker, []).append(f"install.sh: {command.title}")
     return Plan(
         spec=spec,
         releases=releases,
         secrets=secrets,
-        steps=install_steps(spec, releases, secrets),
+        steps=with_gateway_steps(spec, install_steps(spec, releases, secrets), gateway),
         flytectl_config=flytectl_config(spec, releases),
         placeholders=dict(sorted(placeholders.items())),
+        gateway=gateway,
     )

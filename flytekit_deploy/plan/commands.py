@@ -120,7 +120,23 @@ def ingress_prerequisites(
                 "jetstack/cert-manager",
                 "cert-manager",
                 f"cert-manager issues the TLS certificate through ClusterIssuer {spec.ingress.tls.cluster_issuer}",
-                extra=("--set", "crds.enabled=true"),
+                extra=(
+                    "--set",
+                    "crds.enabled=true",
+                    # cert-manager's Gateway support (>= 1.15): certificates for the kit's Gateway listener
+                    *(
+                        (
+                            "--set",
+                            "config.apiVersion=controller.config.cert-manager.io/v1alpha1",
+                            "--set",
+                            "config.kind=ControllerConfiguration",
+                            "--set",
+                            "config.enableGatewayAPI=true",
+                        )
+                        if spec.ingress.gateway_api
+                        else ()
+                    ),
+                ),
             )
         )
     for addon in addons:

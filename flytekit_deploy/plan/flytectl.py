@@ -26,7 +26,7 @@ def flytectl_config(spec: DeploymentSpec, releases: list[ReleaseValues]) -> str:
     admin: dict[str, object] = {"endpoint": endpoint, "insecure": insecure}
     if spec.auth.enabled:
         admin["authType"] = "Pkce"
-        admin["clientId"] = spec.auth.flytectl_client_id
+        admin["clientId"] = spec.auth.login_client_id
     config = {"admin": admin, "logger": {"show-source": True, "level": 0}}
     header = "# flytectl / pyflyte config: save as ~/.flyte/config.yaml (or pass --config)\n"
     if endpoint == "dns:///localhost:8089":

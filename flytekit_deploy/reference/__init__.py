@@ -10,6 +10,18 @@ True
 
 from __future__ import annotations
 
+from .catalogues import (
+    auth_flow_table,
+    chart_comparison_table,
+    chart_table,
+    component_table,
+    connection_table,
+    database_table,
+    identity_mechanism_table,
+    identity_provider_table,
+    log_provider_table,
+    storage_table,
+)
 from .downloads import offer_preset_files, preset_files
 from .excerpts import (
     changed_excerpt,
@@ -69,12 +81,22 @@ from .plans import (
     values_block,
 )
 from .prerequisites import prerequisites_section, resource_types
+from .runbook import (
+    SpecSource,
+    deployment_summary,
+    load_deployment,
+    offer_plan_files,
+    plan_files,
+    prerequisites_table,
+    runbook_plan,
+)
 from .troubleshooting import (
     RULE_GROUP_TITLES,
     RuleExample,
     chapter_link,
     findings_of,
     findings_table,
+    issue_table,
     new_findings,
     rule_catalogue,
     rule_coverage_table,
@@ -82,6 +104,16 @@ from .troubleshooting import (
 )
 
 __all__ = [
+    "auth_flow_table",
+    "chart_comparison_table",
+    "chart_table",
+    "component_table",
+    "connection_table",
+    "database_table",
+    "identity_mechanism_table",
+    "identity_provider_table",
+    "log_provider_table",
+    "storage_table",
     "EXCLUDED_FIELDS",
     "GENERAL_SECTION",
     "prerequisites_section",
@@ -93,6 +125,13 @@ __all__ = [
     "FieldRow",
     "Markdown",
     "RuleExample",
+    "SpecSource",
+    "deployment_summary",
+    "load_deployment",
+    "offer_plan_files",
+    "plan_files",
+    "prerequisites_table",
+    "runbook_plan",
     "all_field_rows",
     "changed_excerpt",
     "changed_keys",
@@ -115,6 +154,7 @@ __all__ = [
     "identity_table",
     "ingress_controller_table",
     "inline_code",
+    "issue_table",
     "install_commands",
     "join_blocks",
     "leaf_paths",

@@ -198,6 +198,7 @@ def identity_table(presets: Iterable[str] | None = None, limit: int = 4) -> Mark
 
 def _with_controller(spec: DeploymentSpec, controller: IngressController) -> DeploymentSpec | None:
     data = spec.model_dump(mode="json")
+    data["ingress"]["kind"] = "ingress"  # the chart's Ingress, whatever way in the preset uses
     data["ingress"]["controller"] = controller.value
     try:
         return DeploymentSpec.model_validate(data)

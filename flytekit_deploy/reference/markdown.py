@@ -13,6 +13,9 @@ __all__ = ["Markdown", "md_table", "code_block", "inline_code", "join_blocks", "
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_\-]*>")
+#: A URL whose host or path is a placeholder (``https://<ingress host>/login``): Markdown would turn the part before
+#: the ``<`` into a link to nowhere (``https://%3Cingress``), so it is shown as code instead.
+_TEMPLATE_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<]*<(?!br>)[^>\n]*>(?:[^\s|<]*[^\s|<.,;:)])?")
 
 
 class Markdown(str):
@@ -23,8 +26,13 @@ class Markdown(str):
 
 
 def _escape_text(text: str) -> str:
-    """Outside code: placeholders as code, any other ``<`` (except the ``<br>`` the tables use) as ``&lt;``."""
-    text = _PLACEHOLDER.sub(lambda m: f"\x00{m.group(0)}\x00", text)
+    """Outside code: URL templates and placeholders as code, any other ``<`` (except the ``<br>`` the tables use)
+    as ``&lt;``."""
+    pieces = _TEMPLATE_URL.sub(lambda m: f"\x00{m.group(0)}\x00", text).split("\x00")
+    text = "\x00".join(
+        piece if index % 2 else _PLACEHOLDER.sub(lambda m: f"\x00{m.group(0)}\x00", piece)
+        for index, piece in enumerate(pieces)
+    )
     parts = text.split("\x00")
     out = []
     for index, part in enumerate(parts):

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..charts.base import ReleaseValues
 from ..charts.common import walk_leaves
+from ..charts.gateway_api import controller_for
 from ..plan import Plan, build_plan
 from ..presets import PRESETS, get_preset
 from ..spec import DeploymentSpec
@@ -82,7 +83,10 @@ def _column(name: str, preset: str, spec: DeploymentSpec) -> str:
         return spec.auth.mode.value if not spec.auth.enabled else f"{spec.auth.mode.value} ({spec.auth.idp.value})"
     if name == "ingress":
         tls = spec.ingress.tls.mode.value
-        return spec.ingress.controller.value + (f", TLS {tls}" if spec.ingress.enabled and tls != "none" else "")
+        way = (
+            f"gateway-api ({controller_for(spec).title})" if spec.ingress.gateway_api else spec.ingress.controller.value
+        )
+        return way + (f", TLS {tls}" if spec.ingress.enabled and tls != "none" else "")
     if name == "logs":
         return ", ".join(p.value for p in spec.observability.logs.providers)
     if name == "releases":

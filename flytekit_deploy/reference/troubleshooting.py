@@ -33,6 +33,7 @@ __all__ = [
     "findings_of",
     "new_findings",
     "rule_coverage_table",
+    "issue_table",
     "chapter_link",
 ]
 
@@ -169,6 +170,24 @@ def new_findings(preset: str, changes: Mapping[str, Any], notebooks_dir: Path | 
     before = {(f.rule, f.path, f.message) for f in static_findings(get_preset(preset))}
     after = [f for f in static_findings(spec_with(preset, changes)) if (f.rule, f.path, f.message) not in before]
     return _findings_rows(after, notebooks_dir)
+
+
+def issue_table(groups: Iterable[str] | None = None) -> Markdown:
+    """The classes of deployment trouble (:data:`RULE_GROUP_TITLES`), each with what goes wrong as the kit's own
+    checks state it (their docstrings) and the checks that look for it: the list a person reads first, and it
+    cannot drift from what ``doctor`` checks."""
+    wanted = list(groups) if groups is not None else list(RULE_GROUP_TITLES)
+    rows = []
+    for group in wanted:
+        found = rule_functions(group)
+        rows.append(
+            (
+                RULE_GROUP_TITLES.get(group, group),
+                "<br>".join(f"• {doc}" for _, _, doc in found),
+                ", ".join(inline_code(f"{group}.{function}") for _, function, _ in found),
+            )
+        )
+    return md_table(["issue", "what goes wrong (as the checks state it)", "checked by"], rows)
 
 
 def rule_coverage_table(group: str | None = None) -> Markdown:

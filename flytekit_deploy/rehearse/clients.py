@@ -2,7 +2,8 @@
 
 flytekit's own loader (``PlatformConfig.auto``, in the rehearsal runner with an empty environment) says what
 pyflyte will dial: endpoint, TLS or not, auth mode, client id. The plan's rendered objects say what is served:
-the Ingress that routes FlyteAdmin's gRPC service (its TLS, its controller), whether FlyteAdmin requires auth, and
+the Ingress (or the Gateway API route of ``gateway-api.yaml``) that routes FlyteAdmin's gRPC service (its TLS,
+its controller), whether FlyteAdmin requires auth, and
 which OAuth2 clients its auth server knows (Flyte's loader replaces a configured map wholesale, so a
 ``staticClients`` map that lists only ``flytepropeller`` drops the built-in ``flytectl``/``flyte-cli``).
 """
@@ -34,10 +35,10 @@ DEFAULT_FLYTE_CLIENT_ID = "flytectl"
 
 @dataclass(frozen=True)
 class Route:
-    """An Ingress that routes FlyteAdmin's gRPC service."""
+    """An Ingress (or a Gateway API route) that routes FlyteAdmin's gRPC service."""
 
     name: str
-    controller: str  # nginx, alb, or what the class says; "" when unknown
+    controller: str  # nginx, alb, or what the class says; a Gateway API controller's name; "" when unknown
     hosts: tuple[str, ...]
     tls: bool
 
@@ -73,8 +74,45 @@ def _tls(ing: Mapping[str, Any], controller: str) -> bool:
     return bool((ing.get("spec") or {}).get("tls"))
 
 
-def admin_side(render: PlanRender) -> AdminSide | None:
-    """The server side of the plan (the release that runs FlyteAdmin), placeholders filled."""
+def _gateway_routes(plan: Plan) -> list[Route]:
+    """The plan's Gateway API routes of FlyteAdmin's gRPC service (a GRPCRoute, or HTTPRoute path prefixes where
+    the controller's GRPCRoute is not confirmed), TLS from the listener they attach to."""
+    gateway = plan.gateway
+    if gateway is None:
+        return []
+    objects = [fill_placeholders(obj) for obj in gateway.manifests]
+    listeners = {
+        (obj["metadata"]["name"], str(listener.get("name"))): listener
+        for obj in objects
+        if obj.get("kind") == "Gateway"
+        for listener in obj["spec"].get("listeners", [])
+    }
+    service = GRPC_PATH.strip("/")
+    routes = []
+    for obj in objects:
+        spec = obj.get("spec") or {}
+        matches = [m for rule in spec.get("rules", []) for m in rule.get("matches", [])]
+        if obj.get("kind") == "GRPCRoute":
+            serves = any((m.get("method") or {}).get("service") == service for m in matches)
+        elif obj.get("kind") == "HTTPRoute":
+            serves = any(str((m.get("path") or {}).get("value", "")).startswith(GRPC_PATH) for m in matches)
+        else:
+            continue
+        if not serves:
+            continue
+        tls = False
+        for parent in spec.get("parentRefs", []):
+            listener = listeners.get((parent.get("name"), str(parent.get("sectionName"))))
+            # an existing Gateway's listener is the person's: the spec's scheme says what it serves
+            tls = tls or (listener["protocol"] == "HTTPS" if listener else plan.spec.ingress.scheme == "https")
+        hosts = tuple(str(h) for h in spec.get("hostnames", []))
+        routes.append(Route(str(obj["metadata"]["name"]), gateway.controller.controller.value, hosts, tls))
+    return routes
+
+
+def admin_side(render: PlanRender, plan: Plan | None = None) -> AdminSide | None:
+    """The server side of the plan (the release that runs FlyteAdmin), placeholders filled; with ``plan``, its
+    Gateway API routes count as the way in too."""
     admin = next((c for c in component_configs(render) if c.component == "admin"), None)
     if admin is None:
         return None
@@ -82,6 +120,7 @@ def admin_side(render: PlanRender) -> AdminSide | None:
     static = find(cfg, "auth.appAuth.selfAuthServer.staticClients")
     clients = tuple(sorted(static)) if isinstance(static, Mapping) else DEFAULT_STATIC_CLIENTS
     routes = []
+    gateway_routes = _gateway_routes(plan) if plan is not None else []
     ingresses = [fill_placeholders(i) for f, i in render.of_kind("Ingress") if f == admin.filename]
     for ing in ingresses:
         rules = (ing.get("spec") or {}).get("rules") or []
@@ -96,8 +135,8 @@ def admin_side(render: PlanRender) -> AdminSide | None:
         auth_server=str(find(cfg, "auth.appAuth.authServerType") or "Self"),
         static_clients=clients,
         flyte_client_id=str(find(cfg, "auth.appAuth.thirdPartyConfig.flyteClient.clientId") or DEFAULT_FLYTE_CLIENT_ID),
-        grpc_routes=tuple(routes),
-        has_ingress=bool(ingresses),
+        grpc_routes=tuple(routes + gateway_routes),
+        has_ingress=bool(ingresses) or bool(gateway_routes),
         authorized_uris=tuple(str(u) for u in find(cfg, "auth.authorizedUris") or ()),
     )
 

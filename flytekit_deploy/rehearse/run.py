@@ -51,7 +51,9 @@ def rehearse_plans(plans: Mapping[str, tuple[Plan, PlanRender]], endpoints: Endp
         if has_storage:
             report["storage"] = storage_findings(name, storage[name], results)
         if "clients" in only and f"{name}-client" in results:
-            report["clients"] = client_findings("flytectl-config.yaml", admin_side(render), results[f"{name}-client"])
+            report["clients"] = client_findings(
+                "flytectl-config.yaml", admin_side(render, plan), results[f"{name}-client"]
+            )
         if "database" in only and endpoints.postgres_host and endpoints.postgres_port:
             report["database"] = database_findings(plan, render, endpoints.postgres_host, endpoints.postgres_port,
                                                    secrets)  # fmt: skip

@@ -86,17 +86,19 @@ def serve(plans: Mapping[str, tuple[Plan, PlanRender]]) -> Iterator[RehearsalSer
     with ExitStack() as stack:
         missing: list[Finding] = []
         pods = [pod for _p, render in plans.values() for pod in task_pods(render)]
-        schemes = {pod.scheme for pod in pods}
+        emulators = {pod.access.emulator: pod.scheme for pod in pods if pod.access is not None}
         s3 = gcs = gce = azurite = connector = None
         pg: servers.PgTls | None = None
-        if "s3" in schemes:
-            s3 = _start(stack, missing, "s3:// task storage", servers.moto_s3)
-        if "gs" in schemes:
-            gcs = _start(stack, missing, "gs:// task storage", servers.gcs_emulator)
-            gce = _start(stack, missing, "gs:// task storage (metadata server)", servers.gce_metadata)
-        if schemes & {"abfs", "abfss"}:
+        if "moto-s3" in emulators:
+            s3 = _start(stack, missing, f"{emulators['moto-s3']}:// task storage", servers.moto_s3)
+        if "gcs-emulator" in emulators:
+            what = f"{emulators['gcs-emulator']}:// task storage"
+            gcs = _start(stack, missing, what, servers.gcs_emulator)
+            gce = _start(stack, missing, f"{what} (metadata server)", servers.gce_metadata)
+        if "azurite" in emulators:
             accounts = azure_accounts(pods) or {"devstoreaccount1"}
-            azurite = _start(stack, missing, "abfs:// task storage", lambda: servers.azurite_blob(accounts))
+            what = f"{emulators['azurite']}:// task storage"
+            azurite = _start(stack, missing, what, lambda: servers.azurite_blob(accounts))
         if any(not login.in_cluster for _p, render in plans.values() for login in db_logins(render)):
             pg = _start(stack, missing, "database", servers.postgres_tls)
         if any(connector_targets(plan, render) for plan, render in plans.values()):

@@ -13,15 +13,16 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..checks.findings import Finding, Severity
+from ..clouds import task_access_for
 from .endpoints import AZURITE_KEY, S3_ACCESS_KEY, S3_SECRET_KEY, Endpoints
 from .flyte_config import find
-from .task_env import Identity, TaskPod
+from .task_env import TaskPod
 
 __all__ = [
     "StorageJob",
@@ -70,64 +71,91 @@ def _region(pod: TaskPod) -> str:
     return str(value) if value else "us-east-1"
 
 
-def cloud_env(pod: TaskPod, endpoints: Endpoints) -> tuple[dict[str, str], dict[str, str], str | None]:
-    """(variables added, name -> the cloud mechanism that provides it in a real cluster, reason it cannot run)."""
+Added = tuple[dict[str, str], dict[str, str], str | None]
+
+
+def _moto_s3(pod: TaskPod, endpoints: Endpoints) -> Added:
     env: dict[str, str] = {}
     why: dict[str, str] = {}
-    scheme = pod.scheme
-    if scheme == "s3":
-        if not endpoints.s3:
-            return env, why, SKIPPED + "no S3 emulator running"
-        custom = _storage_endpoint(pod)
-        if custom and "FLYTE_AWS_ENDPOINT" not in pod.env:
-            return (
-                env,
-                why,
-                (
-                    f"the store is at {custom} (storage config) but task pods get no FLYTE_AWS_ENDPOINT: "
-                    "flytekit would send every task's data to AWS S3"
-                ),
-            )
-        env["FLYTE_AWS_ENDPOINT"] = endpoints.s3
-        why["FLYTE_AWS_ENDPOINT"] = (
-            "endpoint: replaces the plan's in-cluster/placeholder address" if "FLYTE_AWS_ENDPOINT" in pod.env
-            else "endpoint: AWS S3's regional endpoint, which boto derives from the region"
-        )  # fmt: skip
-        if Identity.AWS_IRSA in pod.identities:
-            env.update(AWS_ACCESS_KEY_ID=S3_ACCESS_KEY, AWS_SECRET_ACCESS_KEY=S3_SECRET_KEY)
-            env["AWS_DEFAULT_REGION"] = _region(pod)
-            for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-                why[name] = "credential: the EKS pod identity webhook's web-identity token for the IRSA role"
-            why["AWS_DEFAULT_REGION"] = "the EKS pod identity webhook sets it with the role (value: storage region)"
-    elif scheme == "gs":
-        if not endpoints.gcs:
-            return env, why, SKIPPED + "no GCS emulator running"
-        env["STORAGE_EMULATOR_HOST"] = endpoints.gcs
-        why["STORAGE_EMULATOR_HOST"] = "endpoint: storage.googleapis.com"
-        if Identity.GCP_WORKLOAD_IDENTITY in pod.identities and endpoints.gce_metadata:
-            env["GCE_METADATA_HOST"] = env["GCE_METADATA_IP"] = endpoints.gce_metadata
-            why["GCE_METADATA_HOST"] = why["GCE_METADATA_IP"] = (
-                "credential: the GKE metadata server, which serves Workload Identity tokens to annotated pods"
-            )
-    elif scheme in ("abfs", "abfss"):
-        if not endpoints.azurite_blob:
-            return env, why, SKIPPED + "no Azure blob emulator running"
-        account = pod.env.get("AZURE_STORAGE_ACCOUNT_NAME")
-        federated = (
-            Identity.AZURE_WORKLOAD_IDENTITY in pod.identities and pod.labels.get(Identity.AZURE_USE_LABEL) == "true"
+    if not endpoints.s3:
+        return env, why, SKIPPED + "no S3 emulator running"
+    custom = _storage_endpoint(pod)
+    if custom and "FLYTE_AWS_ENDPOINT" not in pod.env:
+        return (
+            env,
+            why,
+            (
+                f"the store is at {custom} (storage config) but task pods get no FLYTE_AWS_ENDPOINT: "
+                "flytekit would send every task's data to AWS S3"
+            ),
         )
-        if account and federated:
-            env["AZURE_STORAGE_CONNECTION_STRING"] = (
-                f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AZURITE_KEY};"
-                f"BlobEndpoint={endpoints.azurite_blob.rstrip('/')}/{account};"
-            )
-            why["AZURE_STORAGE_CONNECTION_STRING"] = (
-                "endpoint + credential, for the account the pod already names (AZURE_STORAGE_ACCOUNT_NAME): "
-                "https://<account>.blob.core.windows.net and the Azure Workload Identity token"
-            )
-    else:
-        return env, why, f"no rehearsal for storage scheme {scheme!r}"
+    env["FLYTE_AWS_ENDPOINT"] = endpoints.s3
+    why["FLYTE_AWS_ENDPOINT"] = (
+        "endpoint: replaces the plan's in-cluster/placeholder address" if "FLYTE_AWS_ENDPOINT" in pod.env
+        else "endpoint: AWS S3's regional endpoint, which boto derives from the region"
+    )  # fmt: skip
+    if pod.identity is not None:
+        env.update(AWS_ACCESS_KEY_ID=S3_ACCESS_KEY, AWS_SECRET_ACCESS_KEY=S3_SECRET_KEY)
+        env["AWS_DEFAULT_REGION"] = _region(pod)
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            why[name] = f"credential: the pod identity webhook's web-identity token for the role ({pod.identity.name})"
+        why["AWS_DEFAULT_REGION"] = "the pod identity webhook sets it with the role (value: storage region)"
+    stand_ins = {"FLYTE_AWS_ACCESS_KEY_ID": S3_ACCESS_KEY, "FLYTE_AWS_SECRET_ACCESS_KEY": S3_SECRET_KEY}
+    for name, source in pod.env_from_env.items():
+        if name in stand_ins and name not in pod.env:  # the value is the operator's: the plan names only its source
+            env[name] = stand_ins[name]
+            why[name] = f"credential: the operator's Secret, copied by propeller from its variable {source}"
     return env, why, None
+
+
+def _gcs_emulator(pod: TaskPod, endpoints: Endpoints) -> Added:
+    env: dict[str, str] = {}
+    why: dict[str, str] = {}
+    if not endpoints.gcs:
+        return env, why, SKIPPED + "no GCS emulator running"
+    env["STORAGE_EMULATOR_HOST"] = endpoints.gcs
+    why["STORAGE_EMULATOR_HOST"] = "endpoint: storage.googleapis.com"
+    if pod.identity is not None and endpoints.gce_metadata:
+        env["GCE_METADATA_HOST"] = env["GCE_METADATA_IP"] = endpoints.gce_metadata
+        why["GCE_METADATA_HOST"] = why["GCE_METADATA_IP"] = (
+            f"credential: the metadata server, which serves {pod.identity.name} tokens to annotated pods"
+        )
+    return env, why, None
+
+
+def _azurite(pod: TaskPod, endpoints: Endpoints) -> Added:
+    env: dict[str, str] = {}
+    why: dict[str, str] = {}
+    if not endpoints.azurite_blob:
+        return env, why, SKIPPED + "no Azure blob emulator running"
+    account = pod.env.get("AZURE_STORAGE_ACCOUNT_NAME")
+    if account and pod.identity is not None:
+        env["AZURE_STORAGE_CONNECTION_STRING"] = (
+            f"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={AZURITE_KEY};"
+            f"BlobEndpoint={endpoints.azurite_blob.rstrip('/')}/{account};"
+        )
+        why["AZURE_STORAGE_CONNECTION_STRING"] = (
+            "endpoint + credential, for the account the pod already names (AZURE_STORAGE_ACCOUNT_NAME): "
+            f"https://<account>.blob.core.windows.net and the {pod.identity.name} token"
+        )
+    return env, why, None
+
+
+_EMULATORS: dict[str, Callable[[TaskPod, Endpoints], Added]] = {
+    "moto-s3": _moto_s3,
+    "gcs-emulator": _gcs_emulator,
+    "azurite": _azurite,
+}
+"""The loopback stand-in of each store (``TaskAccess.emulator``, named by the cloud modules) and what it adds."""
+
+
+def cloud_env(pod: TaskPod, endpoints: Endpoints) -> Added:
+    """(variables added, name -> the cloud mechanism that provides it in a real cluster, reason it cannot run)."""
+    access = pod.access
+    stand_in = _EMULATORS.get(access.emulator) if access is not None else None
+    if stand_in is None:
+        return {}, {}, f"no rehearsal for storage scheme {pod.scheme!r}"
+    return stand_in(pod, endpoints)
 
 
 def storage_jobs(name: str, pods: Iterable[TaskPod], endpoints: Endpoints, home: str) -> list[StorageJob]:
@@ -169,13 +197,14 @@ def run_flytekit_jobs(jobs: list[dict[str, object]], timeout: float = RUNNER_TIM
 
 
 def _fix(pod: TaskPod) -> str:
-    if pod.scheme in ("abfs", "abfss") and "AZURE_STORAGE_ACCOUNT_NAME" not in pod.env:
-        return "set AZURE_STORAGE_ACCOUNT_NAME=<storage account> in the task pods' env (plugins.k8s.default-env-vars)"
-    if pod.scheme == "s3" and Identity.AWS_IRSA not in pod.identities and "FLYTE_AWS_ACCESS_KEY_ID" not in pod.env:
-        return ("give task pods S3 credentials: an IAM role (IRSA annotation on the project service account) or "
-                "FLYTE_AWS_ACCESS_KEY_ID/FLYTE_AWS_SECRET_ACCESS_KEY from a Secret")  # fmt: skip
-    if pod.scheme == "gs" and Identity.GCP_WORKLOAD_IDENTITY not in pod.identities:
-        return "annotate the project service account with iam.gke.io/gcp-service-account (Workload Identity)"
+    access = pod.access
+    if access is None:
+        return "give task pods what flytekit needs for this store (see the message)"
+    if access.required_env and not set(access.required_env) & set(pod.env):
+        return (f"set {access.required_env[0]}=<...> in the task pods' env (plugins.k8s.default-env-vars): "
+                f"{access.required_why}")  # fmt: skip
+    if pod.identity is None and not set(access.key_env) & set(pod.env):
+        return f"give task pods credentials for the store: {access.credentials_fix}"
     return "give task pods what flytekit needs for this store (see the message)"
 
 
@@ -196,7 +225,8 @@ def storage_findings(name: str, jobs: list[StorageJob], results: dict[str, dict[
             )
             continue
         result = results.get(job.job_id, {"ok": False, "error": "no result"})
-        anonymous = pod.scheme == "gs" and result.get("credential_method") in (None, "anon")
+        fallback = pod.access is not None and pod.access.anonymous_fallback
+        anonymous = fallback and result.get("credential_method") in (None, "anon")
         if result.get("ok") and not anonymous:
             added = ", ".join(sorted(job.added)) or "nothing"
             out.append(Finding(Severity.INFO, path, f"{where}: flytekit wrote and read back an output under both "
@@ -204,7 +234,7 @@ def storage_findings(name: str, jobs: list[StorageJob], results: dict[str, dict[
                                "rehearse.storage.ok"))  # fmt: skip
             continue
         if anonymous:
-            problem = "flytekit reached the bucket only anonymously: the task pods have no Google identity"
+            problem = "flytekit reached the bucket only anonymously: the task pods have no credentials for it"
         else:
             problem = f"flytekit failed: {result.get('cause') or result.get('error')}"
         out.append(Finding(Severity.ERROR, path, f"{where}: {problem}", _fix(pod), CHAPTER, "rehearse.storage.failed"))
@@ -241,22 +271,28 @@ def provision(jobs: Iterable[StorageJob], endpoints: Endpoints) -> None:
                 _create_bucket(item, endpoints)
 
 
+def _emulator_of(scheme: str) -> str | None:
+    found = task_access_for(scheme)
+    return found[0].emulator if found else None
+
+
 def _create_bucket(item: tuple[str, str, str | None], endpoints: Endpoints) -> None:
     """One bucket/container on its emulator; an existing one is fine."""
     from .servers import http_json
 
     scheme, bucket, account = item
-    if scheme == "s3" and endpoints.s3:
+    emulator = _emulator_of(scheme)
+    if emulator == "moto-s3" and endpoints.s3:
         import boto3
 
         client = boto3.client("s3", endpoint_url=endpoints.s3, region_name="us-east-1",
                               aws_access_key_id=S3_ACCESS_KEY, aws_secret_access_key=S3_SECRET_KEY)  # fmt: skip
         with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
             client.create_bucket(Bucket=bucket)
-    elif scheme == "gs" and endpoints.gcs:
+    elif emulator == "gcs-emulator" and endpoints.gcs:
         with contextlib.suppress(OSError):  # 409: exists
             http_json("POST", f"{endpoints.gcs}/storage/v1/b?project=rehearsal", {"name": bucket})
-    elif scheme in ("abfs", "abfss") and endpoints.azurite_blob and account:
+    elif emulator == "azurite" and endpoints.azurite_blob and account:
         from azure.core.exceptions import ResourceExistsError
         from azure.storage.blob import BlobServiceClient
 
@@ -268,4 +304,9 @@ def _create_bucket(item: tuple[str, str, str | None], endpoints: Endpoints) -> N
 
 def azure_accounts(pods: Iterable[TaskPod]) -> set[str]:
     """Storage accounts the pods name: Azurite must know them before it starts."""
-    return {account for pod in pods for scheme, _b, account in buckets_of(pod) if scheme.startswith("abfs") and account}
+    return {
+        account
+        for pod in pods
+        for scheme, _b, account in buckets_of(pod)
+        if account and _emulator_of(scheme) == "azurite"
+    }

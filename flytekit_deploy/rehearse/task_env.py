@@ -1,7 +1,7 @@
 """What a task pod of a plan gets to reach storage: its environment, prefixes and cloud identity.
 
 Propeller builds every task pod from its k8s plugin config (the PodTemplate named by
-``default-pod-template-name``, ``default-env-from-configmaps``, ``default-env-vars``, ``default-labels``), passes the raw-output prefix (``propeller.rawoutput-prefix``) and writes outputs under the
+``default-pod-template-name``, ``default-env-from-configmaps``, ``default-env-vars``, ``default-env-vars-from-env``, ``default-labels``), passes the raw-output prefix (``propeller.rawoutput-prefix``) and writes outputs under the
 metadata prefix (``<scheme>://<storage.container>/<propeller.metadata-prefix>``). The pod's cloud identity comes
 from the service account the cluster-resource templates create in each project namespace (IRSA, GKE Workload
 Identity, Azure Workload Identity). All of it is read from the rendered objects of the plan.
@@ -15,27 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..clouds import CloudIdentity, TaskAccess, scheme_of_config, task_access_for
 from .flyte_config import component_configs, fill_placeholders, find
 
 if TYPE_CHECKING:
     from ..checks.plan_render import PlanRender
 
-__all__ = ["TaskPod", "task_pods", "Identity", "DEFAULT_METADATA_PREFIX"]
+__all__ = ["TaskPod", "task_pods", "DEFAULT_METADATA_PREFIX"]
 
 # propeller's default for `propeller.metadata-prefix` (flytepropeller config reference, v1.16.8)
 DEFAULT_METADATA_PREFIX = "metadata/propeller"
-
-# storage config (`storage.type`, or `storage.stow.kind` for type stow) -> the URL scheme Flyte writes
-_SCHEMES = {"s3": "s3", "minio": "s3", "google": "gs", "gcs": "gs", "azure": "abfs"}
-
-
-class Identity:
-    """Service-account annotations/labels through which a cloud hands a pod its credentials."""
-
-    AWS_IRSA = "eks.amazonaws.com/role-arn"
-    GCP_WORKLOAD_IDENTITY = "iam.gke.io/gcp-service-account"
-    AZURE_WORKLOAD_IDENTITY = "azure.workload.identity/client-id"
-    AZURE_USE_LABEL = "azure.workload.identity/use"
 
 
 @dataclass(frozen=True)
@@ -49,11 +38,31 @@ class TaskPod:
     metadata_prefix: str | None
     storage: dict[str, Any]
     identities: frozenset[str] = field(default_factory=frozenset)
+    env_from_env: dict[str, str] = field(default_factory=dict)
+    """``default-env-vars-from-env``: task pod variable -> propeller's variable it is copied from (values the
+    operator's Secrets give propeller, unknown to the plan)."""
 
     @property
     def scheme(self) -> str | None:
         prefix = self.raw_output_prefix or self.metadata_prefix
         return prefix.split("://", 1)[0] if prefix and "://" in prefix else None
+
+    @property
+    def access(self) -> TaskAccess | None:
+        """What flytekit needs for the pod's store (from the cloud modules); None for a scheme no store uses."""
+        found = task_access_for(self.scheme) if self.scheme else None
+        return found[0] if found else None
+
+    @property
+    def identity(self) -> CloudIdentity | None:
+        """The cloud identity that hands this pod credentials for its store: the annotation on the project service
+        account and the labels the identity's webhook looks for on the pod; None without one."""
+        found = task_access_for(self.scheme) if self.scheme else None
+        for identity in found[1] if found else ():
+            labelled = all(self.labels.get(k) == v for k, v in identity.pod_labels.items())
+            if identity.annotation in self.identities and labelled:
+                return identity
+        return None
 
 
 def _as_map(value: Any) -> dict[str, str]:
@@ -71,7 +80,7 @@ def _storage_scheme(storage: Mapping[str, Any]) -> str | None:
     kind = str(storage.get("type") or "")
     if kind == "stow":
         kind = str(find(storage, "stow.kind") or "")
-    return _SCHEMES.get(kind)
+    return scheme_of_config(kind)
 
 
 def _identities(render: PlanRender) -> frozenset[str]:
@@ -141,6 +150,7 @@ def task_pods(render: PlanRender) -> list[TaskPod]:
                     }
                 ),
                 labels=_as_map(k8s.get("default-labels")),
+                env_from_env=_as_map(k8s.get("default-env-vars-from-env")),
                 raw_output_prefix=str(raw) if raw else None,
                 metadata_prefix=metadata,
                 storage=dict(storage or {}),

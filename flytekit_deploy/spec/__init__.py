@@ -6,7 +6,7 @@ from .clusters import Clusters, Connector, ConnectorKind, DataPlane
 from .components import Component, Components, Propeller, Scheduler, SchedulerKind
 from .database import Database, DatabaseFlavour, SslMode
 from .identity import Identity, IdentityMode
-from .ingress import Ingress, IngressController, Tls, TlsMode
+from .ingress import GatewayApi, GatewayController, GatewayRef, Ingress, IngressController, IngressKind, Tls, TlsMode
 from .loading import dump_spec, load_spec, parse_spec, spec_from_dict, spec_json_schema
 from .model import DEFAULT_IDENTITY, MAIN_CHARTS, DeploymentSpec, recommend_chart
 from .observability import LogLink, LogProvider, Logs, Observability, ServiceMonitor
@@ -49,7 +49,11 @@ __all__ = [
     "Identity",
     "IdentityMode",
     "IdentityProvider",
+    "GatewayApi",
+    "GatewayController",
+    "GatewayRef",
     "Ingress",
+    "IngressKind",
     "IngressController",
     "LocalRuntime",
     "LocalSettings",

@@ -45,7 +45,9 @@ class Auth(SpecModel):
         description="Secret with the IdP client secret (key oidc_client_secret).",
     )
     user_scopes: list[str] = Field(default_factory=lambda: ["openid", "profile"], description="Login scopes.")
-    flytectl_client_id: str = Field(default="flytectl", description="Public client flytectl/pyflyte log in with.")
+    flytectl_client_id: str = Field(
+        default="flytectl", description="Public client flytectl/pyflyte log in with (external IdP: its own client id)."
+    )
     flytectl_redirect_uri: str = Field(
         default="http://localhost:53593/callback", description="Redirect URI of the flytectl client."
     )
@@ -98,3 +100,11 @@ class Auth(SpecModel):
     @property
     def enabled(self) -> bool:
         return self.mode is not AuthMode.NONE
+
+    @property
+    def login_client_id(self) -> str:
+        """The public client people log in with. ``flytectl`` exists only on Flyte's own auth server: with an
+        external IdP it must be that IdP's client id, so the untouched default becomes a placeholder to fill."""
+        if self.mode is AuthMode.OIDC_EXTERNAL and self.flytectl_client_id == "flytectl":
+            return "<IDP_PUBLIC_CLIENT_ID>"
+        return self.flytectl_client_id

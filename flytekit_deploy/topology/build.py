@@ -33,6 +33,7 @@ from .names import (
     account_label,
     cluster_label,
     database_label,
+    edge_label,
     identity_label,
     object_store_label,
 )
@@ -281,7 +282,7 @@ class _Builder:
             # in the account but outside the storage box: it is the entry at the top, the stores are at the bottom
             t.add_node(
                 Ids.INGRESS,
-                f"Ingress: {INGRESS_NAMES[spec.ingress.controller]}",
+                edge_label(spec),
                 NodeKind.INFRASTRUCTURE,
                 Ids.ACCOUNT,
                 spec.ingress.host or "",

@@ -16,7 +16,7 @@ nodes); renderers sanitise them for their own syntax. Insertion order is kept, s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -268,3 +268,71 @@ class Topology:
         groups = [Group(g.id, g.label, parent_kept(g.parent)) for g in self.groups if g.id in used]
         edges = [e for e in self.edges if e.source in kept_ids and e.target in kept_ids]
         return Topology(self.title if title is None else title, nodes, edges, groups)
+
+    def collapsed(self, groups: Iterable[str], *, unwrap: Iterable[str] = (), max_edge_lines: int = 2) -> Topology:
+        """A view drawn for reading: each group of ``groups`` (with everything inside it) becomes one node whose
+        label lists what it holds, the groups of ``unwrap`` are dropped (their content moves up), and edges
+        between the same two nodes merge into one carrying their distinct labels (at most ``max_edge_lines``).
+
+        The members are listed one per line: the labels of the groups inside it (at any depth, in order), then
+        the first label line of every node inside, repeated names counted (``FlytePropeller ×3``). The node takes the kind most of its members have, so the
+        shape and colour still say "services" or "stores".
+        """
+        targets = [g for g in groups if g in self._groups]
+        dropped = set(unwrap)
+        owner: dict[str, str] = {}
+        for node in self.nodes:
+            chain = [g.id for g in self.ancestors(node.group)]
+            owner[node.id] = next((g for g in reversed(chain) if g in targets), node.id)
+        nodes: list[Node] = []
+        for group_id in targets:
+            members = [n for n in self.nodes if owner[n.id] == group_id]
+            if not members:
+                continue
+            holding = {a.id for n in members for a in self.ancestors(n.group)}
+            inside = [
+                g.label.split("\n")[0]
+                for g in self.groups
+                if g.id in holding and g.id != group_id and group_id in {a.id for a in self.ancestors(g.parent)}
+            ]
+            direct = [n.label.split("\n")[0] for n in members]
+            lines = _counted(inside + direct)
+            kinds = [n.kind for n in members]
+            kind = max(dict.fromkeys(kinds), key=kinds.count)
+            group = self._groups[group_id]
+            parent = next((g.id for g in self.ancestors(group.parent) if g.id not in dropped), None)
+            detail = "; ".join(n.detail for n in members if n.detail)
+            nodes.append(Node(group_id, "\n".join([group.label, *lines]), kind, parent, detail))
+        for node in self.nodes:
+            if owner[node.id] == node.id:
+                parent = next((g.id for g in self.ancestors(node.group) if g.id not in dropped), None)
+                nodes.append(Node(node.id, node.label, node.kind, parent, node.detail))
+        merged: dict[tuple[str, str], list[Edge]] = {}
+        for edge in self.edges:
+            source, target = owner[edge.source], owner[edge.target]
+            if source != target:
+                merged.setdefault((source, target), []).append(edge)
+        edges = []
+        for (source, target), found in merged.items():
+            labels = list(dict.fromkeys(e.label for e in found if e.label))
+            if len(labels) > max_edge_lines:
+                labels = [*labels[: max_edge_lines - 1], f"+{len(labels) - max_edge_lines + 1} more"]
+            edges.append(Edge(source, target, found[0].relation, "\n".join(labels)))
+        kept_groups = {n.group for n in nodes}
+        used: set[str] = set()
+        for kept in kept_groups:
+            used.update(g.id for g in self.ancestors(kept))
+        remaining = [
+            Group(g.id, g.label, next((a.id for a in self.ancestors(g.parent) if a.id not in dropped), None))
+            for g in self.groups
+            if g.id in used and g.id not in dropped and g.id not in targets
+        ]
+        return Topology(self.title, nodes, edges, remaining)
+
+
+def _counted(names: list[str]) -> list[str]:
+    """Names in first-seen order, a repeated one once with its count."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return [name if count == 1 else f"{name} \u00d7{count}" for name, count in counts.items()]

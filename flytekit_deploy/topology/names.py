@@ -7,6 +7,7 @@ says "EKS cluster", not "EKS cluster <EKS_CLUSTER_NAME>".
 
 from __future__ import annotations
 
+from ..charts.gateway_api import controller_for
 from ..clouds import CLOUDS, NO_CLOUD_IDENTITY, cloud_of, identities, identity_of, named, store_of, stores
 from ..spec import (
     ConnectorKind,
@@ -28,6 +29,7 @@ __all__ = [
     "IDENTITY_NAMES",
     "IDP_NAMES",
     "INGRESS_NAMES",
+    "edge_label",
     "LOG_BACKEND_NAMES",
     "CONNECTOR_NAMES",
     "named",
@@ -133,3 +135,10 @@ def object_store_label(spec: DeploymentSpec) -> str:
     if store.provider.home is None and (spec.is_sandbox or "minio" in (store.endpoint or "")):
         return "MinIO (object storage)"
     return store_of(spec).label
+
+
+def edge_label(spec: DeploymentSpec) -> str:
+    """The entry node's name: the Gateway and its controller, or the Ingress controller."""
+    if spec.ingress.gateway_api:
+        return f"Gateway: {controller_for(spec).title}"
+    return f"Ingress: {INGRESS_NAMES[spec.ingress.controller]}"

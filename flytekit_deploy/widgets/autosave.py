@@ -21,9 +21,12 @@ DEFAULT_AUTOSAVE_NAME = "flyte-spec.autosave.yaml"
 class Autosave:
     """The autosave file of one configurator."""
 
-    def __init__(self, path: str | Path | None = None, enabled: bool = True) -> None:
+    def __init__(self, path: str | Path | None = None, enabled: bool = True, history: int = 0) -> None:
         self.path = Path(path) if path is not None else Path.cwd() / DEFAULT_AUTOSAVE_NAME
         self.enabled = enabled
+        self.history_limit = history
+        """How many earlier autosaves to keep in :attr:`history_dir` (0: none)."""
+        self.history_dir = self.path.with_name(self.path.name + ".history")
         self.error = ""
         """Why the last write failed (empty when it succeeded)."""
         self._written: str | None = None
@@ -57,6 +60,8 @@ class Autosave:
                 if previous != text:
                     atomic_write_text(self.path.with_name(self.path.name + ".bak"), previous)
             atomic_write_text(self.path, text)
+            if self._written is not None and self.history_limit:
+                self._keep_history(self._written)
         except OSError as error:
             self.error = f"autosave to {self.path} failed: {error}; the previous file is unchanged"
             return False
@@ -64,3 +69,18 @@ class Autosave:
         self._written = text
         self.error = ""
         return True
+
+    def _keep_history(self, text: str) -> None:
+        """Add the previous state as the newest numbered file; drop the oldest beyond the limit."""
+        self.history_dir.mkdir(exist_ok=True)
+        numbers = sorted(int(p.stem) for p in self.history_dir.glob("*.yaml") if p.stem.isdigit())
+        newest = numbers[-1] + 1 if numbers else 1
+        atomic_write_text(self.history_dir / f"{newest:06d}.yaml", text)
+        for old in numbers[: max(0, len(numbers) + 1 - self.history_limit)]:
+            (self.history_dir / f"{old:06d}.yaml").unlink(missing_ok=True)
+
+    def history(self) -> list[Path]:
+        """Earlier autosaves, oldest first (load one with the Load button or ``Configurator.load``)."""
+        if not self.history_dir.is_dir():
+            return []
+        return sorted(self.history_dir.glob("*.yaml"))

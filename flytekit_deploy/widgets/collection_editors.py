@@ -74,7 +74,23 @@ class ListEditor(_RowsEditor):
     rows: list[ModelEditor]
 
     def _add_empty(self) -> None:
-        self.add()
+        self.add(self.first_item())
+
+    def first_item(self) -> dict[str, Any] | None:
+        """A new row's starting value: a required ``name`` gets ``<item>-N`` (``dataplane-3``), never empty text.
+
+        The stem is the list's own field name in the singular, so the Add button and ``Configurator.add_row``
+        name rows alike.
+        """
+        field = self.item_model.model_fields.get("name")
+        if field is None or not field.is_required():
+            return None
+        stem = self.path.rsplit(".", 1)[-1].replace("_", "").removesuffix("s")
+        taken = {str(row.fields["name"].raw()) for row in self.rows if "name" in row.fields}
+        number = len(self.rows) + 1
+        while f"{stem}-{number}" in taken:
+            number += 1
+        return {"name": f"{stem}-{number}"}
 
     def _row_title(self, index: int) -> str:
         return f"{self.meta.label} #{index + 1}"

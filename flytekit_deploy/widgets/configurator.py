@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import Problem, SpecError
-from ..presets import get_preset
+from ..presets import PRESETS, get_preset
 from ..spec import DeploymentSpec, load_spec, parse_spec, spec_from_dict
 from .actions import ActionBar, import_values_file, plan_zip, save_spec_file, write_plan_folder, zip_link
 from .autosave import Autosave
@@ -26,12 +26,39 @@ from .editors import Editor, ListEditor, MapEditor, ScalarEditor
 from .form import Form
 from .outputs import Outputs, compute_outputs
 from .panes import Panes
+from .theme import STYLESHEET, severity_class
 
-__all__ = ["Configurator"]
+__all__ = ["Configurator", "ENVIRONMENT_BOUND", "HISTORY_LIMIT"]
+
+HISTORY_LIMIT = 20
+"""Specs kept for Undo (in memory) and as autosave history files."""
+
+ENVIRONMENT_BOUND = ("storage", "database", "identity", "ingress", "observability", "auth")
+"""Spec sections whose meaning depends on the environment: a new environment starts them from its own defaults
+(sandbox-only settings such as a task-log link to localhost or the sandbox's database Secret never carry over)."""
 
 
 def _problem_line(problem: Problem) -> str:
     return problem.message + (f" (fix: {problem.fix})" if problem.fix else "")
+
+
+RESET_LINES = 40
+"""Changed settings listed one per line after an environment switch."""
+
+
+def _short(value: Any) -> str:
+    text = "(unset)" if value is None else str(value)
+    return text if len(text) <= 48 else text[:45] + "..."
+
+
+def _settings_fields() -> tuple[str, ...]:
+    """The spec's per-environment settings blocks (``local``, ``aws``, ...): optional models whose description
+    names the environment they belong to."""
+    return tuple(
+        name
+        for name, info in DeploymentSpec.model_fields.items()
+        if "(environment " in (info.description or "") and info.default is None
+    )
 
 
 def _flat(data: Any, path: str = "") -> dict[str, Any]:
@@ -65,6 +92,7 @@ class Configurator:
         diagram_delay: float = 0.3,
     ) -> None:
         self._suspended = 0
+        self._loading = False
         self.spec: DeploymentSpec
         """The last valid spec (what the panes show)."""
         self.errors: list[Problem] = []
@@ -74,7 +102,11 @@ class Configurator:
         self.timings: dict[str, float] = {}
         """Seconds spent in each stage of the last refresh (form, validate, outputs.*, panes, messages, autosave)."""
         self.notes: list[str] = []
-        self.autosave = Autosave(autosave_path, enabled=autosave)
+        self.history: list[DeploymentSpec] = []
+        """Earlier specs, newest last: what Undo restores after a preset, load, import or environment reset."""
+        self.environment_note = ""
+        """What the last environment change reset, for the person (empty when nothing was reset)."""
+        self.autosave = Autosave(autosave_path, enabled=autosave, history=HISTORY_LIMIT)
         self.form = Form(self._input_changed)
         self.panes = Panes(diagram_delay)
         self.actions = ActionBar(self)
@@ -105,12 +137,14 @@ class Configurator:
         if dropped:
             self.notes.append("Settings that do not apply to this deployment were left out: " + ", ".join(dropped))
 
-        form_box = w.VBox([self.form.accordion], layout=w.Layout(width="46%", min_width="28em"))
-        pane_box = w.VBox([self.panes.widget], layout=w.Layout(width="54%"))
-        title = w.HTML("<h3 style='margin:4px 0'>Flyte deployment configurator</h3>")
-        self.widget = w.VBox(
-            [title, self.actions.widget, self.status, w.HBox([form_box, pane_box], layout=w.Layout(width="100%"))]
-        )
+        form_box = w.VBox([self.form.accordion])
+        form_box.add_class("fd-form-col")
+        pane_box = w.VBox([self.panes.widget])
+        pane_box.add_class("fd-pane-col")
+        columns = w.Box([form_box, pane_box], layout=w.Layout(width="100%"))
+        columns.add_class("fd-columns")  # wraps into one column when the notebook is narrower than both
+        title = w.HTML(STYLESHEET + "<h3 style='margin:4px 0'>Flyte deployment configurator</h3>")
+        self.widget = w.VBox([title, self.actions.widget, self.status, columns])
         self.widget.add_class("fd-configurator")
         if self.notes:
             self.actions.say("\n".join(self.notes))
@@ -135,6 +169,7 @@ class Configurator:
 
     def _input_changed(self) -> None:
         if not self._suspended:
+            self.actions.input_changed()
             self.refresh()
 
     def refresh(self, *, save: bool = True) -> bool:
@@ -143,6 +178,10 @@ class Configurator:
         self.timings = {}
         self.form.update_visibility()
         data, problems = self.form.get_data()
+        if not problems and self._environment_switched(data):
+            data = self._reset_environment(data)
+            self.form.update_visibility()
+            data, problems = self.form.get_data()
         mark = self._lap("form", start)
         spec: DeploymentSpec | None = None
         if not problems:
@@ -159,6 +198,60 @@ class Configurator:
         self.timings["total"] = self.last_refresh_seconds
         return spec is not None
 
+    def _environment_switched(self, data: dict[str, Any]) -> bool:
+        """The person picked another environment (loading a spec is not a switch: it brings its own settings)."""
+        if self._loading:
+            return False
+        return bool(data.get("environment")) and data.get("environment") != self.spec.environment.value
+
+    def _reset_environment(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Start the environment-bound sections from the new environment's defaults; say what changed.
+
+        The defaults are the environment's own preset for the same deployment model (else its first preset), so
+        they are the same starting points ``flytekit-deploy init`` offers. The old spec goes to the Undo history.
+        """
+        target = str(data["environment"])
+        candidates = [p for p in PRESETS if get_preset(p).environment.value == target]
+        if not candidates:
+            return data
+        same_model = [p for p in candidates if get_preset(p).model.value == data.get("model")]
+        base = get_preset((same_model or candidates)[0]).model_dump(mode="json")
+        new = dict(data)
+        for key in ENVIRONMENT_BOUND:
+            if key in base:
+                new[key] = base[key]
+        for key in _settings_fields():
+            new[key] = base.get(key)
+        if not same_model:  # e.g. the sandbox model exists only locally: take the preset's model and chart
+            for key in ("model", "chart", "profile", "clusters"):
+                new[key] = base.get(key)
+        before, after = _flat(data), _flat(new)
+        order = {key: index for index, key in enumerate((*ENVIRONMENT_BOUND, *_settings_fields()))}
+        changed = sorted(
+            (p for p in set(before) | set(after) if before.get(p) != after.get(p) and p != "environment"),
+            key=lambda p: (order.get(p.split(".")[0].split("[")[0], len(order)), p),
+        )
+        self.history = [*self.history, self.spec][-HISTORY_LIMIT:]
+        lines = [f"  {p}: {_short(before.get(p))} → {_short(after.get(p))}" for p in changed[:RESET_LINES]]
+        if len(changed) > RESET_LINES:
+            lines.append(f"  ... and {len(changed) - RESET_LINES} more")
+        self.environment_note = (
+            f"Environment changed {self.spec.environment.value} → {target}: {len(changed)} setting(s) reset to "
+            f"{target}'s defaults (Undo brings the previous spec back):\n" + "\n".join(lines)
+        )
+        with self._quiet():
+            self.form.set_data(new)
+        return new
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Change the form without triggering another refresh (the caller is refreshing)."""
+        self._suspended += 1
+        try:
+            yield
+        finally:
+            self._suspended -= 1
+
     def _lap(self, name: str, start: float) -> float:
         now = time.perf_counter()
         self.timings[name] = now - start
@@ -173,7 +266,7 @@ class Configurator:
         self._set_status(
             f"✖ {count} problem{'s' if count != 1 else ''} in the input (shown at the fields); "
             "the panes show the last valid spec.",
-            ok=False,
+            "error",
         )
 
     def _show_valid(self, spec: DeploymentSpec, *, save: bool, start: float) -> None:
@@ -192,28 +285,50 @@ class Configurator:
         mark = self._lap("messages", mark)
         saved = self.autosave.save(spec) if save else True
         self._lap("autosave", mark)
-        summary = f"✔ valid: {spec.model.value} on {spec.environment.value}, chart {spec.chart_name.value}"
-        if self.outputs.plan is not None:
-            summary += f"; {len(self.outputs.releases)} release(s)"
-        if self.outputs.findings:
-            summary += f"; {len(self.outputs.findings)} finding(s)"
-        if not saved:
-            self._set_status(summary + f". ✖ {self.autosave.error}", ok=False)
-        elif save and self.autosave.enabled:
-            self._set_status(summary + f"; autosaved to {self.autosave.path}")
-        else:
-            self._set_status(summary)
+        self._show_status(spec, saved=saved, save=save)
+        self.actions.spec_changed(spec)
+        if self.environment_note:
+            self.actions.say(self.environment_note)
+            self.environment_note = ""
 
-    def _set_status(self, text: str, ok: bool = True) -> None:
-        colour = "#1a7f37" if ok else "#b00020"
-        self.status.value = f'<div style="color:{colour};padding:2px 0">{html.escape(text)}</div>'
+    def _show_status(self, spec: DeploymentSpec, *, saved: bool, save: bool) -> None:
+        """One line derived from the current findings only: green means nothing known to break."""
+        assert self.outputs is not None
+        severities = [str(getattr(f.severity, "value", f.severity)) for f in self.outputs.findings]
+        errors, warnings = severities.count("error"), severities.count("warning")
+        where = f"{spec.model.value} on {spec.environment.value}, chart {spec.chart_name.value}"
+        if self.outputs.plan is not None:
+            where += f"; {len(self.outputs.releases)} release(s)"
+        if errors:
+            icon, severity = "✖", "error"
+            summary = (
+                f"{icon} valid spec, but {errors} error finding(s) will break the install (Findings pane): {where}"
+            )
+        elif warnings:
+            icon, severity = "⚠", "warning"
+            summary = f"{icon} valid with {warnings} warning(s) (Findings pane): {where}"
+        else:
+            summary, severity = f"✔ valid, no findings: {where}", "ok"
+        if not saved:
+            self._set_status(summary + f". ✖ {self.autosave.error}", "error")
+        elif save and self.autosave.enabled:
+            self._set_status(summary + f"; autosaved to {self.autosave.path.resolve()}", severity)
+        else:
+            self._set_status(summary, severity)
+
+    def _set_status(self, text: str, severity: str = "ok") -> None:
+        self.status.value = f'<div class="{severity_class(severity)}" style="padding:2px 0">{html.escape(text)}</div>'
 
     # ---- loading ----------------------------------------------------------------------------------------------
 
     def _fill(self, spec: DeploymentSpec, *, save: bool = True) -> list[str]:
         """Put ``spec`` into the form; return the paths of settings left out because they do not apply."""
-        with self.batch(save=save):
-            self.form.set_data(spec.model_dump(mode="json"))
+        self._loading = True
+        try:
+            with self.batch(save=save):
+                self.form.set_data(spec.model_dump(mode="json"))
+        finally:
+            self._loading = False
         dropped = []
         if not self.errors and self.spec != spec:
             before, after = _flat(spec.model_dump(mode="json")), _flat(self.spec.model_dump(mode="json"))
@@ -254,7 +369,27 @@ class Configurator:
         lines.append(f"still open: {', '.join(result.still_open)}" if result.still_open else "no placeholder left")
         return "\n".join(lines)
 
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.history)
+
+    def undo(self) -> str:
+        """Go back to the spec before the last preset, load, import or environment reset."""
+        if not self.history:
+            return "Nothing to undo."
+        previous = self.history.pop()
+        self._fill(previous)
+        return f"Undone: back to {previous.name} ({previous.model.value} on {previous.environment.value})."
+
+    def plan_files(self) -> dict[str, str]:
+        """The files ``write_plan`` would write, for a diff before overwriting."""
+        self._require_valid()
+        files: dict[str, str] = self._plan_or_raise().files()
+        return files
+
     def _load_spec(self, spec: DeploymentSpec, source: str) -> None:
+        if not self.errors:
+            self.history = [*self.history, self.spec][-HISTORY_LIMIT:]
         dropped = self._fill(spec)
         if dropped:
             self.actions.say(

@@ -21,6 +21,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..errors import Problem
 from .fields import FieldMeta
+from .theme import severity_class
 from .visibility import Lookup
 
 __all__ = [
@@ -52,7 +53,6 @@ class Hooks:
     restructured: Callable[[], None]
 
 
-_COLOURS = {"error": "#b00020", "warning": "#a15c00", "info": "#1d5fa8"}
 _ICONS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
 
 
@@ -67,7 +67,7 @@ def path_class(path: str) -> str:
 
 def render_messages(messages: list[Message]) -> str:
     lines = [
-        f'<div style="color:{_COLOURS.get(sev, "#444")};font-size:90%;line-height:1.3">'
+        f'<div class="{severity_class(sev)}" style="font-size:90%;line-height:1.3">'
         f"{_ICONS.get(sev, '•')} {html.escape(text)}</div>"
         for sev, text in messages
     ]
@@ -106,7 +106,11 @@ def shared_model(kind: str, value: str) -> Any:
 
 
 def header_html(text: str, tooltip: str) -> str:
-    return f'<b title="{html.escape(tooltip, quote=True)}">{html.escape(text)}</b>'
+    """A section's title with its description visible beside it (a tooltip alone is never seen on a label)."""
+    title = f'<b title="{html.escape(tooltip, quote=True)}">{html.escape(text)}</b>'
+    if tooltip and tooltip != text:
+        title += f' <span class="fd-muted" style="font-size:88%">{html.escape(tooltip)}</span>'
+    return title
 
 
 def title_widget(text: str, tooltip: str) -> w.HTML:
@@ -116,7 +120,7 @@ def title_widget(text: str, tooltip: str) -> w.HTML:
 
 def section_layout() -> w.Layout:
     """A new Layout for a titled section box: a grey bar on the left, indented contents."""
-    return w.Layout(border_left="3px solid #d0d7de", padding="2px 0 4px 8px", margin="4px 0")
+    return w.Layout(border_left="3px solid var(--jp-border-color2, #d0d7de)", padding="2px 0 4px 8px", margin="4px 0")
 
 
 class Editor:

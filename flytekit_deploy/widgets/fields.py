@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import enum
 import functools
+import html
 import re
 import types
 import typing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Union
 
 import annotated_types
@@ -19,7 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-__all__ = ["Kind", "FieldMeta", "describe_model", "schema_path", "humanize"]
+__all__ = ["Kind", "FieldMeta", "describe_model", "field_help", "schema_path", "humanize", "WIKI_CHAPTERS"]
 
 
 class Kind(str, enum.Enum):
@@ -61,6 +63,8 @@ class FieldMeta:
     exclusive_minimum: bool = False
     secret: bool = False
     """Marked ``json_schema_extra={"secret": True}``: a Password input."""
+    examples: tuple[Any, ...] = ()
+    """``Field(examples=[...])`` of the model, shown in the help line."""
 
     @property
     def tooltip(self) -> str:
@@ -203,6 +207,78 @@ def describe_model(model: type[BaseModel]) -> tuple[FieldMeta, ...]:
                 maximum=high,
                 exclusive_minimum=exclusive,
                 secret=bool(extra.get("secret")),
+                examples=tuple(info.examples or ()),
             )
         )
     return tuple(out)
+
+
+WIKI_CHAPTERS: dict[str, str] = {
+    "name": "02-deployment-options",
+    "namespace": "03-helm-deployment",
+    "model": "02-deployment-options",
+    "environment": "02-deployment-options",
+    "profile": "02-deployment-options",
+    "chart": "03-helm-deployment",
+    "chart_version": "03-helm-deployment",
+    "storage": "08-configuration",
+    "database": "08-configuration",
+    "identity": "09-security",
+    "auth": "09-security",
+    "ingress": "08-configuration",
+    "components": "08-configuration",
+    "observability": "10-monitoring",
+    "clusters": "12-multi-cluster",
+    "connectors": "13-external-dependencies",
+    "projects": "08-configuration",
+    "overrides": "03-helm-deployment",
+}
+"""Top-level spec field -> the wiki chapter that explains it (a notebook beside the configurator, so the link opens
+the chapter in JupyterLab; the published site rewrites ``.ipynb`` links to its pages). An environment's settings
+section links to its cloud's own chapter (:func:`_chapter_of`)."""
+
+
+def _chapter_of(top: str) -> str | None:
+    """The chapter for a top-level field: the table above, or for an environment's settings section the chapter its
+    cloud module names, as the notebook beside the configurator (``05-aws.ipynb``)."""
+    from ..clouds.registry import CLOUDS
+
+    for cloud in CLOUDS.values():
+        if cloud.environment.section != top:
+            continue
+        found = sorted(Path.cwd().glob(f"[0-9]*-{cloud.chapter}.ipynb")) if cloud.chapter else []
+        return found[0].stem if found else "02-deployment-options"
+    return WIKI_CHAPTERS.get(top)
+
+
+def _shown(value: Any) -> str:
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
+def field_help(meta: FieldMeta, path: str) -> str:
+    """The help line under a field, as HTML: what it is, the allowed values or range, an example, the wiki chapter.
+
+    Generated from the model's own metadata, so it can never disagree with what validation accepts.
+
+    >>> from pydantic import BaseModel, Field
+    >>> class M(BaseModel):
+    ...     replicas: int = Field(default=1, ge=1, le=5, description="Pods to run.")
+    >>> print(field_help(describe_model(M)[0], "components.replicas"))
+    Pods to run. From 1 to 5. Default: 1. <a href="08-configuration.ipynb" target="_blank">Wiki: 08-configuration</a>
+    """
+    parts = [html.escape(meta.description)] if meta.description else []
+    if meta.enum is not None:
+        parts.append("One of: " + ", ".join(f"<code>{html.escape(_shown(m))}</code>" for m in meta.enum) + ".")
+    if meta.minimum is not None or meta.maximum is not None:
+        low = "" if meta.minimum is None else f"{meta.minimum:g}"
+        high = "" if meta.maximum is None else f"{meta.maximum:g}"
+        text = f"From {low} to {high}." if low and high else (f"At least {low}." if low else f"At most {high}.")
+        parts.append(text.replace("At least", "More than") if meta.exclusive_minimum and not high else text)
+    if meta.examples:
+        parts.append("Example: " + ", ".join(f"<code>{html.escape(_shown(e))}</code>" for e in meta.examples) + ".")
+    elif meta.default not in (None, "", [], {}) and not meta.secret and meta.kind not in (Kind.YAML, Kind.MODEL):
+        parts.append(f"Default: {html.escape(_shown(meta.default))}.")
+    chapter = _chapter_of(path.split(".")[0].split("[")[0])
+    if chapter:
+        parts.append(f'<a href="{chapter}.ipynb" target="_blank">Wiki: {chapter}</a>')
+    return " ".join(parts)

@@ -1,4 +1,4 @@
-"""The whole spec form: every DeploymentSpec field as an editor, grouped into Accordion sections.
+"""The whole spec form: every DeploymentSpec field as an editor, grouped into collapsible sections.
 
 Sections are a curated order on top of the generated editors; a top-level field no section names lands in
 "Other", so nothing added to the spec is ever missing from the form.
@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..spec import DeploymentSpec
 from .editors import Editor, Hooks, ListEditor, MapEditor, Message, ModelEditor
 from .fields import Kind
+from .sections import Sections
 
 __all__ = ["SECTIONS", "Form", "path_prefixes"]
 
@@ -50,17 +51,6 @@ def _top(path: str) -> str:
     return path.split(".")[0].split("[")[0]
 
 
-def _new_item(path: str, existing: int, taken: set[str]) -> dict[str, Any] | None:
-    """A first value for a new row whose required name would otherwise start empty (and invalid)."""
-    stem = {"clusters.data_planes": "dataplane", "projects.projects": "project"}.get(path)
-    if stem is None:
-        return None
-    number = existing + 1
-    while f"{stem}-{number}" in taken:
-        number += 1
-    return {"name": f"{stem}-{number}"}
-
-
 class Form:
     """Editors for a DeploymentSpec, a field-path index, and the data they hold."""
 
@@ -70,7 +60,7 @@ class Form:
         self.hooks = Hooks(changed=self._changed, restructured=self._restructured)
         self.section_titles: list[str] = []
         self._section_fields: list[tuple[str, ...]] = []
-        self.accordion = w.Accordion()
+        self.accordion = Sections()
         self.root = ModelEditor(model, None, "", self.hooks, header=False, arrange=self._arrange)
         self._index: dict[str, Editor] = {}
         self._with_messages: set[str] = set()
@@ -98,8 +88,7 @@ class Form:
             boxes.append(w.VBox([e.container for e in editors], layout=w.Layout(padding="4px")))
             self.section_titles.append(title)
             self._section_fields.append(tuple(present))
-        self.accordion.children = tuple(boxes)
-        self.accordion.titles = tuple(self.section_titles)
+        self.accordion.set_sections(self.section_titles, boxes)
         self.accordion.selected_index = 0
         return self.accordion
 
@@ -159,8 +148,7 @@ class Form:
         """Add a row to a list (or a keyed entry to a map) of models; returns the new row's path."""
         editor = self.editor(path)
         if isinstance(editor, ListEditor):
-            taken = {str(row.fields["name"].raw()) for row in editor.rows if "name" in row.fields}
-            row = editor.add(item if item is not None else _new_item(path, len(editor.rows), taken))
+            row = editor.add(item if item is not None else editor.first_item())
             return row.path
         if isinstance(editor, MapEditor):
             if not key:
@@ -233,7 +221,7 @@ class Form:
         top = _top(path)
         for index, fields in enumerate(self._section_fields):
             if top in fields:
-                self.accordion.selected_index = index
+                self.accordion.expand(index)
                 return
 
     def kinds(self) -> dict[str, Kind]:

@@ -10,6 +10,7 @@ first; unchanged releases come from a cache.
 
 from __future__ import annotations
 
+import base64
 import html
 import threading
 import time
@@ -20,19 +21,11 @@ import ipywidgets as w
 
 from ..errors import Problem
 from .outputs import Outputs, ValuesCache, findings_text, render_svg
+from .theme import severity_class
 
 __all__ = ["Panes", "DebouncedRender", "PANE_NAMES", "findings_html"]
 
 PANE_NAMES = ("values", "diagram", "findings", "commands", "secrets")
-
-_STYLE = """<style>
-.fd-panes pre.fd-pre { white-space: pre; overflow: auto; max-height: 70vh; margin: 0; padding: 6px;
-  font-size: 12px; line-height: 1.35; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; }
-.fd-stale .fd-pane { opacity: 0.55; }
-.fd-panes .fd-svg svg { max-width: 100%; height: auto; }
-</style>"""
-
-_SEVERITY_COLOUR = {"error": "#b00020", "warning": "#a15c00", "info": "#1d5fa8"}
 
 
 def _pre(text: str) -> str:
@@ -44,18 +37,17 @@ def findings_html(findings: list[Any]) -> str:
     items = []
     for f in findings:
         severity = str(getattr(f.severity, "value", f.severity))
-        colour = _SEVERITY_COLOUR.get(severity, "#444")
         items.append(
-            f'<li><b style="color:{colour}">{html.escape(severity)}</b> '
+            f'<li><b class="{severity_class(severity)}">{html.escape(severity)}</b> '
             f"<code>{html.escape(f.path or '(spec)')}</code>: {html.escape(f.message)}"
-            + (f'<br><span style="color:#555">fix: {html.escape(f.fix)}</span>' if f.fix else "")
+            + (f'<br><span class="fd-muted">fix: {html.escape(f.fix)}</span>' if f.fix else "")
             + "</li>"
         )
     return f"<ul>{''.join(items)}</ul>" if items else _note("No findings: nothing known to break.")
 
 
-def _note(text: str, colour: str = "#555") -> str:
-    return f'<div style="color:{colour};padding:4px 0">{html.escape(text)}</div>'
+def _note(text: str, severity: str = "muted") -> str:
+    return f'<div class="{severity_class(severity)}" style="padding:4px 0">{html.escape(text)}</div>'
 
 
 class DebouncedRender:
@@ -125,7 +117,7 @@ class Panes:
     """The output widgets and their texts."""
 
     def __init__(self, diagram_delay: float = 0.3) -> None:
-        self.banner = w.HTML(_STYLE)
+        self.banner = w.HTML()
         self.values_tabs = w.Tab()
         self.values_tabs.add_class("fd-pane-values-tabs")
         self.values_tabs.observe(lambda _change: self._ensure_selected(), names="selected_index")
@@ -139,11 +131,24 @@ class Panes:
         self.values_box = w.VBox([self.values_note, self.values_tabs])
         self.diagram_svg = w.HTML()
         self.diagram_svg.add_class("fd-svg")
+        self._raw_svg = ""
+        self.diagram_zoom = w.ToggleButtons(
+            options=[("Fit width", "fit"), ("100%", "1"), ("150%", "1.5"), ("200%", "2")],
+            value="1",
+            tooltip="Diagram size: fit the pane, or real size and larger (scroll to move around)",
+            style={"button_width": "6em"},
+        )
+        self.diagram_zoom.add_class("fd-diagram-zoom")
+        self.diagram_zoom.observe(lambda _c: self._show_svg(), names="value")
+        self.diagram_download = w.HTML()
+        self.diagram_download.add_class("fd-diagram-download")
         self.diagram_note = w.HTML()
         self.mermaid_html = w.HTML()
         mermaid_box = w.Accordion(children=[self.mermaid_html], titles=("mermaid source",))
         mermaid_box.selected_index = None
-        self.diagram_box = w.VBox([self.diagram_note, self.diagram_svg, mermaid_box])
+        self.diagram_box = w.VBox(
+            [w.HBox([self.diagram_zoom, self.diagram_download]), self.diagram_note, self.diagram_svg, mermaid_box]
+        )
         self.findings_html = w.HTML()
         self.doctor_button = w.Button(
             description="Run doctor",
@@ -180,24 +185,25 @@ class Panes:
         """Show the outputs of a valid spec (clears the stale mark); the SVG follows after the debounce."""
         self._show_values(outputs)
         self._texts["commands"] = outputs.commands or outputs.plan_error
-        self.commands_html.value = _pre(outputs.commands) if outputs.commands else _note(outputs.plan_error, "#b00020")
+        self.commands_html.value = _pre(outputs.commands) if outputs.commands else _note(outputs.plan_error, "error")
         self._texts["secrets"] = outputs.secrets or outputs.plan_error
-        self.secrets_html.value = _pre(outputs.secrets) if outputs.secrets else _note(outputs.plan_error, "#b00020")
+        self.secrets_html.value = _pre(outputs.secrets) if outputs.secrets else _note(outputs.plan_error, "error")
         self._show_findings(outputs)
         self._texts["diagram"] = outputs.mermaid or outputs.diagram_error
         self.mermaid_html.value = _pre(outputs.mermaid) if outputs.mermaid else ""
-        self.diagram_note.value = _note(outputs.diagram_error, "#b00020") if outputs.diagram_error else ""
+        self.diagram_note.value = _note(outputs.diagram_error, "error") if outputs.diagram_error else ""
         if outputs.diagram is not None:
             self.renderer.request(outputs)
         else:
             self.renderer.cancel()
-            self.diagram_svg.value = ""
+            self._raw_svg = ""
+            self._show_svg()
         self.set_stale(None)
 
     def _show_values(self, outputs: Outputs) -> None:
         with self._values_lock:
             self._outputs = outputs
-        self.values_note.value = _note(outputs.plan_error, "#b00020") if outputs.plan_error else ""
+        self.values_note.value = _note(outputs.plan_error, "error") if outputs.plan_error else ""
         names = list(outputs.releases)
         if names != list(self._values_html):
             with self._values_lock:
@@ -224,8 +230,8 @@ class Panes:
         with self._values_lock:
             if self._outputs is not outputs or name not in self._values_html:
                 return  # a newer spec arrived meanwhile
-            self._values_html[name].value = f'<div style="color:#555;font-size:90%">{html.escape(name)}</div>' + _pre(
-                text
+            self._values_html[name].value = (
+                f'<div class="fd-muted" style="font-size:90%">{html.escape(name)}</div>' + _pre(text)
             )
             self._values_shown[name] = outputs.release_keys[name]
 
@@ -251,7 +257,7 @@ class Panes:
     def _show_findings(self, outputs: Outputs) -> None:
         if outputs.findings_error:
             text = f"Findings unavailable: {outputs.findings_error}"
-            body = _note(text, "#b00020")
+            body = _note(text, "error")
             if outputs.placeholders:
                 extra = findings_text([], outputs.placeholders).split("\n", 1)[1]
                 text += "\n" + extra
@@ -277,16 +283,37 @@ class Panes:
         """The doctor's findings (chart keys of every values file, live probes) for ``spec``."""
         self.doctor_spec = spec
         if error:
-            self.doctor_html.value = _note(error, "#b00020")
+            self.doctor_html.value = _note(error, "error")
         else:
             self.doctor_html.value = "<b>Doctor</b>" + findings_html(findings or [])
 
     def _apply_svg(self, result: Any, seconds: float) -> None:
         self.svg_seconds = seconds
         if isinstance(result, BaseException):
-            self.diagram_svg.value = _note(f"graphviz rendering failed: {result}", "#b00020")
+            self._raw_svg = ""
+            self.diagram_svg.value = _note(f"graphviz rendering failed: {result}", "error")
+            self.diagram_download.value = ""
         else:
-            self.diagram_svg.value = str(result)
+            self._raw_svg = str(result)
+            self._show_svg()
+
+    def _show_svg(self) -> None:
+        """The SVG at the chosen size; real size and larger scroll inside the pane, and the download link opens it
+        full size in any viewer (offline: the file is in the link itself)."""
+        zoom = str(self.diagram_zoom.value)
+        if zoom == "fit":
+            self.diagram_svg.add_class("fd-fit")
+            self.diagram_svg.value = self._raw_svg
+        else:
+            self.diagram_svg.remove_class("fd-fit")
+            self.diagram_svg.value = f'<div style="zoom:{zoom}">{self._raw_svg}</div>' if self._raw_svg else ""
+        if self._raw_svg:
+            payload = base64.b64encode(self._raw_svg.encode()).decode("ascii")
+            self.diagram_download.value = (
+                f'<a download="flyte-diagram.svg" href="data:image/svg+xml;base64,{payload}">⬇ full-size SVG</a>'
+            )
+        else:
+            self.diagram_download.value = ""
 
     # ---- stale state ---------------------------------------------------------------------------------------
 
@@ -294,7 +321,7 @@ class Panes:
         """Mark the panes stale (input invalid: ``problems``) or current (``None``)."""
         self.stale = problems is not None
         if problems is None:
-            self.banner.value = _STYLE
+            self.banner.value = ""
             self.widget.remove_class("fd-stale")
             return
         self.widget.add_class("fd-stale")
@@ -306,8 +333,7 @@ class Panes:
             for p in (unplaced or [])
         )
         self.banner.value = (
-            _STYLE
-            + '<div style="background:#fff4e5;border:1px solid #f0b429;padding:4px 8px;border-radius:4px">'
+            '<div class="fd-banner">'
             + f"<b>Stale:</b> the input has {count} problem{'s' if count != 1 else ''} "
             + "(shown at the fields); these outputs are from the last valid spec."
             + (f"<ul style='margin:2px 0'>{listed}</ul>" if listed else "")
@@ -334,4 +360,5 @@ class Panes:
 
     @property
     def svg(self) -> str:
-        return str(self.diagram_svg.value)
+        """The diagram's SVG as rendered (without the zoom wrapper)."""
+        return self._raw_svg

@@ -16,7 +16,7 @@ import yaml
 
 from ..errors import Problem
 from .editor_base import LABEL_WIDTH, Editor, Hooks, path_class, shared_model
-from .fields import FieldMeta, Kind
+from .fields import FieldMeta, Kind, field_help
 
 __all__ = ["NOT_SET", "ScalarEditor"]
 
@@ -99,7 +99,9 @@ class ScalarEditor(Editor):
         self.widget = _make_input(meta)
         self.widget.add_class("fd-field")
         self.widget.add_class(path_class(path))
-        self.container = w.VBox([self.widget], layout=shared_model("display", ""))
+        self.help = w.HTML(field_help(meta, path), layout=shared_model("display", ""), style=shared_model("html-style", ""))
+        self.help.add_class("fd-help")
+        self.container = w.VBox([self.widget, self.help], layout=shared_model("display", ""))
         self.set(meta.default)
         self.widget.observe(lambda _change: hooks.changed(), names="value")
 

@@ -22,6 +22,7 @@ from ..spec import (
     DeploymentModel,
     Environment,
     IngressController,
+    IngressKind,
     LogProvider,
     SchedulerKind,
     StorageCredentials,
@@ -90,8 +91,12 @@ def _rules() -> dict[str, Rule]:
         "observability.logs.azure_workspace_url": _contains("observability.logs.providers", LogProvider.AZURE.value),
         "observability.logs.custom": _contains("observability.logs.providers", LogProvider.CUSTOM.value),
     }
-    ingress_on = _is_not("ingress.controller", IngressController.NONE.value)
-    rules |= {f"ingress.{name}": ingress_on for name in ("host", "tls", "separate_grpc", "annotations")}
+    gateway = _is("ingress.kind", IngressKind.GATEWAY_API.value)
+    chart_ingress: Rule = lambda get: not gateway(get) and get("ingress.controller") != IngressController.NONE.value  # noqa: E731
+    published: Rule = lambda get: gateway(get) or chart_ingress(get)  # noqa: E731
+    rules |= {f"ingress.{name}": published for name in ("host", "tls")}
+    rules |= {f"ingress.{name}": chart_ingress for name in ("separate_grpc", "annotations")}
+    rules |= {"ingress.controller": lambda get: not gateway(get), "ingress.gateway": gateway}
     cloud_identity: Rule = lambda get: effective_identity_mode(get) != NO_CLOUD_IDENTITY.value  # noqa: E731
     rules |= {f"identity.{name}": cloud_identity for name in ("backend", "propeller", "tasks", "tasks_per_domain")}
     return rules

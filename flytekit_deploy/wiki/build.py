@@ -7,22 +7,25 @@ file; anything else that is not empty is refused unless ``force``, and then kept
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputConflictError, Problem, UserInputError
 from ..fileio import atomic_write_text
-from .chapters import Chapter, discover_chapters
+from .chapters import Chapter, discover_chapters, other_notebooks
 from .execute import ExecutionTask, map_in_pool, notebook_key, package_fingerprint
 from .pages import ChapterJob, ChapterOutcome, process_chapter, restore_page
-from .site import DEFAULT_TITLE, PageSummary, write_assets, write_home, write_search_index
+from .parameters import inject_parameters
+from .site import DEFAULT_TITLE, NOTEBOOKS_DIR, PageSummary, write_assets, write_home, write_search_index
 
 __all__ = ["SiteReport", "build_site", "MARKER_NAME"]
 
@@ -60,6 +63,49 @@ def _copy_linked_files(staging: Path, outcomes: Sequence[ChapterOutcome]) -> lis
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, staging / relative)
     return missing
+
+
+def _publish_notebooks(
+    staging: Path, chapters: Sequence[Chapter], notebooks: Path, parameters: Mapping[str, Any]
+) -> list[Path]:
+    """Each chapter's notebook (as committed: no outputs; with the spec injected in a ``--spec`` build) and the
+    other notebooks beside them under ``notebooks/``, so every page and the contents page offer the ``.ipynb`` to
+    download; returns the others."""
+    folder = staging / NOTEBOOKS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    extras = other_notebooks(notebooks)
+    for chapter in chapters:
+        if parameters and chapter.takes_parameters:
+            data = inject_parameters(json.loads(chapter.path.read_text(encoding="utf-8")), parameters)
+            atomic_write_text(folder / chapter.path.name, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        else:
+            shutil.copyfile(chapter.path, folder / chapter.path.name)
+    for path in extras:
+        shutil.copyfile(path, folder / path.name)
+    return extras
+
+
+@dataclass(frozen=True)
+class _Runbook:
+    """A ``--spec`` build: the values injected into chapters that take parameters, and a digest of the spec."""
+
+    parameters: dict[str, Any]
+    inputs: str
+    title: str
+
+
+def _runbook(spec: Path | str) -> _Runbook:
+    """Validate the person's spec before anything runs (bad input: the usual field-path errors, exit 2)."""
+    from ..presets import load_deployment
+
+    path = Path(spec)
+    if not path.is_file():  # a preset name (its content is covered by the package part of the cache key)
+        deployment = load_deployment(str(spec))
+        return _Runbook({"spec": str(spec)}, "", f"{deployment.name}: Flyte deployment runbook")
+    path = path.resolve()
+    deployment = load_deployment(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _Runbook({"spec": str(path)}, digest, f"{deployment.name}: Flyte deployment runbook")
 
 
 def _output_state(out: Path, notebooks: Path) -> str:
@@ -115,15 +161,24 @@ def _swap_in(staging: Path, out: Path, state: str) -> Path | None:
 
 
 def _make_jobs(
-    chapters: Sequence[Chapter], staging: Path, out: Path, state: str, rerun: bool, site_title: str
+    chapters: Sequence[Chapter],
+    staging: Path,
+    out: Path,
+    state: str,
+    rerun: bool,
+    site_title: str,
+    runbook: _Runbook | None = None,
 ) -> list[ChapterJob]:
     package_hash = package_fingerprint()
     earlier = out / CACHE_DIR if state == "ours" else None
     reuse = earlier is not None and not rerun
     jobs = []
     for index, chapter in enumerate(chapters):
-        key, kernel = notebook_key(chapter.path, package_hash)
+        parameters = runbook.parameters if runbook and chapter.takes_parameters else {}
+        inputs = runbook.inputs if parameters and runbook else ""
+        key, kernel = notebook_key(chapter.path, package_hash, parameters, inputs)
         task = ExecutionTask(
+            parameters=tuple(sorted(parameters.items())),
             notebook=chapter.path,
             key=key,
             kernel_name=kernel,
@@ -180,13 +235,16 @@ def build_site(
     progress: Progress | None = print,
     force: bool = False,
     rerun: bool = False,
-    title: str = DEFAULT_TITLE,
+    title: str | None = None,
+    spec: Path | str | None = None,
 ) -> SiteReport:
     """Build the wiki from the ``NN-*.ipynb`` chapters of ``notebooks_dir`` into ``out_dir``.
 
     ``jobs`` caps the worker processes (each runs one kernel at a time); ``rerun`` ignores cached executions;
     ``force`` allows replacing a non-empty folder that is not an earlier build (it is kept as ``<name>.bak``).
-    Raises :class:`UserInputError` for a missing folder, a failing cell or a diagram that does not parse.
+    ``spec`` (a spec file or a preset name) builds a runbook of that deployment instead of the preset wiki: the
+    ``runbook`` and ``both`` chapters, each one taking parameters run with ``spec`` injected (see
+    :mod:`.parameters`). Raises :class:`UserInputError` for a missing folder, a failing cell or a diagram that does not parse.
     """
 
     def say(message: str) -> None:
@@ -197,7 +255,9 @@ def build_site(
     start = time.perf_counter()
     notebooks = Path(notebooks_dir).resolve()
     out = Path(out_dir).resolve()
-    chapters = discover_chapters(notebooks)
+    runbook = _runbook(spec) if spec is not None else None
+    chapters = discover_chapters(notebooks, runbook=runbook is not None)
+    site_title = title or (runbook.title if runbook else DEFAULT_TITLE)
     state = _output_state(out, notebooks)
     if state == "foreign" and not force:
         raise OutputConflictError(
@@ -216,15 +276,22 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     try:
-        outcomes = _run_jobs(_make_jobs(chapters, staging, out, state, rerun, title), workers, say)
+        jobs_ = _make_jobs(chapters, staging, out, state, rerun, site_title, runbook)
+        outcomes = _run_jobs(jobs_, workers, say)
         missing = _copy_linked_files(staging, outcomes)
         summaries = [PageSummary(chapters[o.index], o.summary, o.sections) for o in outcomes]
+        extras = _publish_notebooks(staging, chapters, notebooks, runbook.parameters if runbook else {})
         write_assets(staging)
         write_search_index(staging, summaries)
-        write_home(staging, summaries, title)
+        write_home(staging, summaries, site_title, [path.name for path in extras])
         atomic_write_text(staging / MARKER_NAME, json.dumps({"tool": "flytekit-deploy wiki", "format": 1}) + "\n")
         _make_readable(staging)
         kept = _swap_in(staging, out, state)
+    except KeyboardInterrupt:
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f"the site at {out} is unchanged" if state == "ours" else "no site was written"
+        print(f"wiki: interrupted; {where}", file=sys.stderr, flush=True)
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

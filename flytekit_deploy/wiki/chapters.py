@@ -15,11 +15,25 @@ from typing import Any
 
 from ..errors import Problem, UserInputError
 
-__all__ = ["Chapter", "discover_chapters", "notebook_title"]
+__all__ = [
+    "Chapter",
+    "discover_chapters",
+    "notebook_title",
+    "notebook_shape_problem",
+    "other_notebooks",
+    "SITES",
+    "has_parameters_cell",
+]
 
 CHAPTER_NAME = re.compile(r"^(?P<number>\d+)-(?P<slug>[A-Za-z0-9][A-Za-z0-9_.-]*)\.ipynb$")
 _HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+SITES = ("both", "presets", "runbook")
+"""Which builds a chapter belongs to (notebook metadata ``flytekit_deploy.site``; ``both`` when absent):
+``presets`` chapters document named presets (the default build), ``runbook`` chapters exist only to describe the
+spec given with ``--spec``, and ``both`` chapters appear in either (with the spec injected when they take it)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,9 @@ class Chapter:
     path: Path
     number: int
     title: str
+    site: str = "both"
+    takes_parameters: bool = False
+    """It has a cell tagged ``parameters`` (papermill's convention): a ``--spec`` build injects the spec after it."""
 
     @property
     def stem(self) -> str:
@@ -53,14 +70,65 @@ def notebook_title(cells: list[dict[str, Any]], fallback: str) -> str:
     return fallback
 
 
+def notebook_shape_problem(data: object) -> str:
+    """What keeps parsed JSON from being an nbformat 4 notebook, or ``""``: checked before any worker starts, so a
+    stray ``.ipynb`` (a config file, a JSON export) ends the build with its name instead of a traceback."""
+    if not isinstance(data, dict):
+        return f"the top level is a {type(data).__name__}, not an object"
+    if not isinstance(data.get("nbformat"), int) or data["nbformat"] < 4:
+        return "no nbformat 4 version field"
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        return "no list of cells"
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in {"code", "markdown", "raw"}:
+            return f"cell {number} is not a code, markdown or raw cell"
+        if not isinstance(cell.get("source", ""), (str, list)):
+            return f"cell {number} has no text source"
+    return ""
+
+
+def other_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The notebooks beside the chapters that are not chapters (the configurator): published for download and
+    linkable from a chapter. A file that is not a notebook is left out rather than offered."""
+    found = []
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        if CHAPTER_NAME.match(path.name):
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not notebook_shape_problem(data):
+            found.append(path)
+    return found
+
+
 def _slug_title(stem: str) -> str:
     match = CHAPTER_NAME.match(stem + ".ipynb")
     slug = match.group("slug") if match else stem
     return re.sub(r"[-_]+", " ", slug).strip().capitalize()
 
 
-def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
-    """The chapters of ``notebooks_dir`` in number order (ties broken by name).
+def _site_of(data: dict[str, Any], path: Path, problems: list[Problem]) -> str:
+    meta = (data.get("metadata") or {}).get("flytekit_deploy") or {}
+    site = meta.get("site", "both") if isinstance(meta, dict) else "both"
+    if site not in SITES:
+        problems.append(
+            Problem(
+                f"{path}: metadata.flytekit_deploy.site", f"unknown value {site!r}", f"use one of {', '.join(SITES)}"
+            )
+        )
+    return str(site)
+
+
+def has_parameters_cell(cells: list[dict[str, Any]]) -> bool:
+    return any("parameters" in ((c.get("metadata") or {}).get("tags") or []) for c in cells)
+
+
+def discover_chapters(notebooks_dir: Path, *, runbook: bool = False) -> list[Chapter]:
+    """The chapters of ``notebooks_dir`` in number order (ties broken by name): those of the preset wiki, or with
+    ``runbook`` those of a site about one spec (see :data:`SITES`).
 
     Raises :class:`UserInputError` when the folder is missing, holds no chapter, or a chapter is not valid JSON.
     """
@@ -83,11 +151,22 @@ def discover_chapters(notebooks_dir: Path) -> list[Chapter]:
         if not match:
             continue
         try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             problems.append(Problem(str(path), f"not a readable notebook ({exc})", "save it again from Jupyter"))
             continue
-        chapters.append(Chapter(path, int(match.group("number")), notebook_title(cells, _slug_title(path.stem))))
+        shape = notebook_shape_problem(data)
+        if shape:
+            problems.append(
+                Problem(str(path), f"is JSON but not a Jupyter notebook ({shape})", "save it again from Jupyter")
+            )
+            continue
+        cells = data["cells"]
+        site = _site_of(data, path, problems)
+        if site != "both" and (site == "runbook") != runbook:
+            continue
+        title = notebook_title(cells, _slug_title(path.stem))
+        chapters.append(Chapter(path, int(match.group("number")), title, site, has_parameters_cell(cells)))
     if problems:
         raise UserInputError(problems, source="wiki")
     if not chapters:

@@ -16,11 +16,12 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 from ..errors import Problem, UserInputError
 from ..fileio import atomic_write_text
 from .downloads import DOWNLOADS_ENV
+from .parameters import inject_parameters
 
 __all__ = [
     "ExecutionTask",
@@ -40,6 +42,7 @@ __all__ = [
     "execute_notebooks",
     "map_in_pool",
     "copy_tree",
+    "link_or_copy",
 ]
 
 CACHE_FORMAT = 1
@@ -71,6 +74,8 @@ class ExecutionTask:
     downloads_dir: Path
     previous_cache_dirs: tuple[Path, ...] = ()
     timeout: int = CELL_TIMEOUT_SECONDS
+    parameters: tuple[tuple[str, Any], ...] = ()
+    """Values injected after the chapter's ``parameters`` cell (:mod:`.parameters`); empty: run it as written."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,12 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def notebook_key(notebook: Path, package_hash: str) -> tuple[str, str]:
-    """(cache key, kernel name) of a notebook; only cell types and sources count, not outputs or metadata."""
+def notebook_key(
+    notebook: Path, package_hash: str, parameters: Mapping[str, Any] | None = None, inputs: str = ""
+) -> tuple[str, str]:
+    """(cache key, kernel name) of a notebook; only cell types and sources count, not outputs or metadata.
+    ``parameters`` (injected values) and ``inputs`` (a digest of files they name, such as the spec) count too:
+    the same path with new content re-runs the chapter."""
     data = json.loads(Path(notebook).read_text(encoding="utf-8"))
     kernel = str(((data.get("metadata") or {}).get("kernelspec") or {}).get("name") or "python3")
     cells = []
@@ -108,10 +117,25 @@ def notebook_key(notebook: Path, package_hash: str) -> tuple[str, str]:
             "python": list(sys.version_info[:2]),
             "package": package_hash,
             "cells": cells,
+            "parameters": sorted((parameters or {}).items()),
+            "inputs": inputs,
         },
         sort_keys=True,
     )
     return hashlib.sha256(material.encode()).hexdigest(), kernel
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard-link a cache file into place, copying when the two folders are on different file systems.
+
+    Safe because nothing here writes a cached or published file in place (every write is a new file renamed over
+    the old one), and it is what keeps a rebuild with nothing changed fast: the executed notebooks and pages of an
+    earlier build are linked, not copied, into the new one.
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def copy_tree(source: Path, target: Path) -> None:
@@ -119,7 +143,7 @@ def copy_tree(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        shutil.copytree(source, staging, dirs_exist_ok=True)
+        shutil.copytree(source, staging, dirs_exist_ok=True, copy_function=link_or_copy)
         os.replace(staging, target) if not target.exists() else shutil.rmtree(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -138,7 +162,7 @@ def restore_cached(task: ExecutionTask) -> bool:
             return False
     downloads = task.entry_dir / "downloads"
     if downloads.is_dir():
-        shutil.copytree(downloads, task.downloads_dir, dirs_exist_ok=True)
+        shutil.copytree(downloads, task.downloads_dir, dirs_exist_ok=True, copy_function=link_or_copy)
     return True
 
 
@@ -203,6 +227,8 @@ def _run_once(task: ExecutionTask) -> str:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(task.notebook, as_version=4)
+    if task.parameters:
+        nb = nbformat.from_dict(inject_parameters(nb, dict(task.parameters)))
     task.entry_dir.parent.mkdir(parents=True, exist_ok=True)
     if not any(cell.cell_type == "code" and cell.source.strip() for cell in nb.cells):
         return str(nbformat.writes(nb))  # prose only: no kernel to start
@@ -283,6 +309,9 @@ def _worker_start() -> None:
     jsonschema skips those two checks (it guards the import with ``suppress(ImportError)``).
     """
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    # Ctrl-C reaches every process of the terminal's group; the parent alone handles it (one message, workers
+    # stopped, staging removed), instead of one KeyboardInterrupt traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def map_in_pool(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Iterator[R]:
@@ -304,6 +333,13 @@ def map_in_pool(fn: Callable[[T], R], items: Sequence[T], *, jobs: int) -> Itera
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
+        except KeyboardInterrupt:
+            # Waiting for the running notebooks could take minutes; stop the workers now (their kernels notice
+            # their parent is gone and exit) and let the caller clean up.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
         finally:
             for future in futures:
                 future.cancel()

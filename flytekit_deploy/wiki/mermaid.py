@@ -9,7 +9,9 @@ other.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 from ..errors import Problem, UserInputError
 from ..fileio import atomic_write_text
 
-__all__ = ["MermaidRenderer", "MermaidSyntaxError", "inline_svg", "compact_svg"]
+__all__ = ["MermaidRenderer", "MermaidSyntaxError", "inline_svg", "compact_svg", "shared_cache_dir", "SHARED_CACHE_ENV"]
 
 CACHE_FORMAT = 2
 
@@ -53,12 +55,31 @@ def compact_svg(svg: str) -> str:
     return _GEOMETRY.sub(lambda m: m.group(1) + _LONG_DECIMAL.sub(r"\1", m.group(2)) + m.group(3), svg)
 
 
-class MermaidRenderer:
-    """Renders mermaid source to SVG text, reading earlier results from ``read_dirs`` and writing to ``cache_dir``."""
+SHARED_CACHE_ENV = "FLYTEKIT_DEPLOY_CACHE"
 
-    def __init__(self, cache_dir: Path, read_dirs: Sequence[Path] = ()) -> None:
+
+def shared_cache_dir() -> Path | None:
+    """The diagram cache every build on this machine shares (content-addressed, so any output folder, a runbook
+    build or a test build reuses a drawing): ``$FLYTEKIT_DEPLOY_CACHE/mermaid``, else the user's cache folder
+    (``$XDG_CACHE_HOME`` or ``~/.cache``) under ``flytekit-deploy/mermaid``; ``FLYTEKIT_DEPLOY_CACHE=off`` turns
+    it off."""
+    configured = os.environ.get(SHARED_CACHE_ENV, "")
+    if configured.lower() in {"off", "0", "none"}:
+        return None
+    if configured:
+        return Path(configured) / "mermaid"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "flytekit-deploy" / "mermaid"
+
+
+class MermaidRenderer:
+    """Renders mermaid source to SVG text, reading earlier results from ``read_dirs`` (and the machine's shared
+    cache) and writing to ``cache_dir`` (and the shared cache)."""
+
+    def __init__(self, cache_dir: Path, read_dirs: Sequence[Path] = (), shared: Path | None | bool = True) -> None:
         self.cache_dir = Path(cache_dir)
-        self.read_dirs = [Path(d) for d in read_dirs]
+        self.shared = shared_cache_dir() if shared is True else (shared or None)
+        self.read_dirs = [Path(d) for d in read_dirs] + ([self.shared] if self.shared else [])
         self.rendered = 0
         self.reused = 0
 
@@ -85,6 +106,10 @@ class MermaidRenderer:
                 return text
         text = _render(source)
         atomic_write_text(self.cache_dir / name, text)
+        if self.shared is not None:
+            # a read-only home or a full disk costs a re-render next time, nothing more
+            with contextlib.suppress(OSError):
+                atomic_write_text(self.shared / name, text)
         self.rendered += 1
         return text
 

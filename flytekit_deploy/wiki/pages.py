@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UserInputError
 from ..fileio import atomic_write_text
 from .chapters import Chapter
-from .execute import ExecutionTask, NotebookError, copy_tree, ensure_executed, restore_cached
+from .execute import ExecutionTask, NotebookError, copy_tree, ensure_executed, link_or_copy, restore_cached
 from .mermaid import MermaidRenderer
 from .postprocess import Section
 from .site import chapter_links, page_context
@@ -96,7 +95,7 @@ def restore_page(job: ChapterJob) -> ChapterOutcome | None:
         return None
     copy_tree(earlier, job.page_cache / key)
     meta = json.loads((earlier / META_NAME).read_text(encoding="utf-8"))
-    shutil.copyfile(earlier / PAGE_NAME, job.site / job.chapter.html_name)
+    link_or_copy(earlier / PAGE_NAME, job.site / job.chapter.html_name)
     return ChapterOutcome(
         index=job.index,
         executed=False,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ..errors import Problem, UserInputError
+from .chapters import CHAPTER_NAME
 from .mermaid import MermaidRenderer, MermaidSyntaxError, inline_svg
 
 if TYPE_CHECKING:
@@ -86,6 +87,10 @@ def _render_mermaid(soup: BeautifulSoup, main: Tag, notebook: Path, mermaid: Mer
 
     svgs: dict[str, str] = {}
     for number, pre in enumerate(main.select("div.jp-Mermaid > pre.mermaid"), start=1):
+        # nbconvert puts the fence text in the <pre> unescaped, so a label's "<br/>" arrives as a <br> element,
+        # which get_text() would drop ("Kubernetes APIEKS cluster"); put it back as text first.
+        for br in pre.find_all("br"):
+            br.replace_with("<br/>")
         source = pre.get_text()
         try:
             svg = mermaid.svg(source)
@@ -138,6 +143,8 @@ def _rewrite_links(
         if name.endswith(".ipynb"):
             if name in chapters:
                 tag[attr] = chapters[name] + rest
+            elif tag.name == "a" and CHAPTER_NAME.match(name) and (notebook.parent / name).is_file():
+                tag.unwrap()  # a chapter this build leaves out (a runbook has no preset chapters): keep the words
             else:
                 warnings.append(f"{notebook.name} links to {path}, which is not a chapter (NN-name.ipynb)")
             continue
@@ -170,8 +177,30 @@ def _heading_text(heading: Tag) -> str:
     return " ".join("".join(parts).split())
 
 
+def _unique_ids(main: Tag) -> None:
+    """Give every element a page-unique id: a chapter whose title repeats as a section heading got two
+    ``Multi-cluster-deployment`` ids, so its contents and search links jumped to the title. The later one becomes
+    ``...-2`` and its own anchor link follows."""
+    taken = {str(tag["id"]) for tag in main.find_all(id=True)}
+    seen: set[str] = set()
+    for tag in main.find_all(id=True):
+        ident = str(tag["id"])
+        if ident not in seen:
+            seen.add(ident)
+            continue
+        number = 2
+        while f"{ident}-{number}" in taken:
+            number += 1
+        tag["id"] = new = f"{ident}-{number}"
+        taken.add(new)
+        seen.add(new)
+        for anchor in tag.find_all("a", class_="anchor-link", href=f"#{ident}"):
+            anchor["href"] = f"#{new}"
+
+
 def _number_headings(main: Tag) -> list[tuple[str, str, str]]:
     """(level, id, text) of h2/h3; headings without an id (HTML outputs) get one so search can land on them."""
+    _unique_ids(main)
     used = {str(tag["id"]) for tag in main.find_all(id=True)}
     found = []
     for number, heading in enumerate(main.find_all(["h1", "h2", "h3"]), start=1):

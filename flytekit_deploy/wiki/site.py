@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write_text
-from .chapters import Chapter
+from .chapters import Chapter, other_notebooks
 from .convert import TEMPLATE_NAME, TEMPLATES_DIR
 from .postprocess import Section
 
@@ -29,6 +29,8 @@ __all__ = [
     "write_assets",
     "write_search_index",
     "write_home",
+    "NOTEBOOKS_DIR",
+    "notebook_href",
 ]
 
 DEFAULT_TITLE = "Flyte deployment wiki"
@@ -47,8 +49,12 @@ class PageSummary:
 
 
 def chapter_links(chapters: Sequence[Chapter]) -> dict[str, str]:
-    """Notebook file name -> page name, for rewriting links between chapters."""
-    return {chapter.path.name: chapter.html_name for chapter in chapters}
+    """Notebook file name -> page name, for rewriting links between chapters; a link to another notebook beside
+    them (the configurator) goes to its published copy."""
+    links = {chapter.path.name: chapter.html_name for chapter in chapters}
+    if chapters:
+        links.update({path.name: notebook_href(path.name) for path in other_notebooks(chapters[0].path.parent)})
+    return links
 
 
 def page_context(chapters: Sequence[Chapter], current: int | None, site_title: str) -> dict[str, Any]:
@@ -70,10 +76,20 @@ def page_context(chapters: Sequence[Chapter], current: int | None, site_title: s
         "page_title": f"{this.title} · {site_title}" if this else site_title,
         "is_home": current is None,
         "source_name": this.path.name if this else "",
+        "notebook_href": notebook_href(this.path.name) if this else "",
         "nav": [{"href": c.html_name, "title": c.title, "current": i == current} for i, c in enumerate(chapters)],
         "prev": previous,
         "next": following,
     }
+
+
+NOTEBOOKS_DIR = "notebooks"
+"""Site folder holding each chapter's notebook (and the other notebooks beside them) for download."""
+
+
+def notebook_href(name: str) -> str:
+    """Where the site offers the notebook ``name`` (a relative link, fine from ``file://``)."""
+    return f"{NOTEBOOKS_DIR}/{name}"
 
 
 def _lab_static() -> Path:
@@ -135,8 +151,9 @@ def write_search_index(site: Path, pages: Sequence[PageSummary]) -> None:
     atomic_write_text(site / SEARCH_INDEX_NAME, f"window.{SEARCH_GLOBAL} = {data};\n")
 
 
-def write_home(site: Path, pages: Sequence[PageSummary], site_title: str) -> None:
-    """``index.html``: the chapters in order, each with its first paragraph."""
+def write_home(site: Path, pages: Sequence[PageSummary], site_title: str, extra_notebooks: Sequence[str] = ()) -> None:
+    """``index.html``: the chapters in order, each with its first paragraph and its notebook; then the other
+    notebooks published beside them (the configurator)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(
@@ -146,7 +163,17 @@ def write_home(site: Path, pages: Sequence[PageSummary], site_title: str) -> Non
     )
     chapters = [page.chapter for page in pages]
     items: list[Mapping[str, str]] = [
-        {"href": page.chapter.html_name, "title": page.chapter.title, "summary": page.summary} for page in pages
+        {
+            "href": page.chapter.html_name,
+            "title": page.chapter.title,
+            "summary": page.summary,
+            "notebook": notebook_href(page.chapter.path.name),
+            "notebook_name": page.chapter.path.name,
+        }
+        for page in pages
     ]
-    html = env.get_template("home.html.j2").render(fd=page_context(chapters, None, site_title), chapters=items)
+    extras = [{"href": notebook_href(name), "name": name} for name in extra_notebooks]
+    html = env.get_template("home.html.j2").render(
+        fd=page_context(chapters, None, site_title), chapters=items, notebooks=extras
+    )
     atomic_write_text(site / "index.html", html)

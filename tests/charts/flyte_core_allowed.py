@@ -55,10 +55,28 @@ DATA_PLANE_ADMIN = (
     "upstream's data-plane profile leaves propeller on flyteadmin:81, which does not exist on a data plane"
 )
 DATA_PLANE_ADMIN_TLS = "as endpoint: the control plane is reached through its TLS Ingress"
-DATA_PLANE_CATALOG = "as the admin endpoint: datacatalog:89 does not exist on a data plane"
 CLUSTER_NAME = "names the data plane in the events propeller sends (upstream leaves it blank)"
+CLI_CLIENTS = (
+    "with the internal auth server the kit lists the service client, and Flyte replaces the default staticClients "
+    "map (flytestdlib ZeroFields), so the built-in flytectl and flyte-cli clients are written back (issue 10 item 1)"
+)
+RECONNECT = (
+    "upstream puts reconnectAttempts: 10 / reconnectDelaySeconds: 30 under workflowExecutor, where Flyte's "
+    "SchedulerConfig has no such keys (ignored); the kit writes the same values at scheduler level, where it reads "
+    "them (runtime.unknown-key, issue 10)"
+)
+CATALOG_LB = (
+    "upstream keeps DataCatalog a NodePort Service, unreachable from data planes; the kit makes it an internal "
+    "LoadBalancer (multicluster.rst: DataCatalog is not behind the Ingress), issue 10 item 4"
+)
+DATA_PLANE_CATALOG_LB = (
+    "datacatalog:89 does not exist on a data plane: propeller reaches the control plane's DataCatalog through its "
+    "internal load balancer, plain gRPC (DataCatalog serves no TLS)"
+)
 
 # ---- EKS, GKE and both multi-cluster profiles (same inputs, same values) ----------------------------------------
+
+_CLI_REDIRECTS = ["http://localhost:53593/callback", "http://localhost:12345/callback"]
 
 COMMON: list[Allowed] = [
     allow("cluster_resource_manager.standalone_deploy", ABSENT, False, STALE_STANDALONE),
@@ -106,6 +124,18 @@ COMMON: list[Allowed] = [
         AUTH,
     ),
     allow("configmap.adminServer.auth.grpcAuthorizationHeader", "flyte-authorization", ABSENT, AUTH),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flyte-cli.grant_types", ["refresh_token", "authorization_code"], ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flyte-cli.id", "flyte-cli", ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flyte-cli.public", True, ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flyte-cli.redirect_uris", _CLI_REDIRECTS, ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flyte-cli.response_types", ["code", "token"], ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flyte-cli.scopes", ["all", "offline", "access_token"], ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flytectl.grant_types", ["refresh_token", "authorization_code"], ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flytectl.id", "flytectl", ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flytectl.public", True, ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flytectl.redirect_uris", _CLI_REDIRECTS, ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flytectl.response_types", ["code", "token"], ABSENT, CLI_CLIENTS),
+    allow("configmap.adminServer.auth.appAuth.selfAuthServer.staticClients.flytectl.scopes", ["all", "offline", "access_token"], ABSENT, CLI_CLIENTS),
     allow(
         "configmap.adminServer.auth.userAuth.openId.clientId",
         "<OIDC_CLIENT_ID>",
@@ -265,6 +295,33 @@ CONTROL_PLANE: list[Allowed] = [
         [],
         CLUSTER_CREDENTIALS,
     ),
+    allow("datacatalog.service.annotations", ABSENT, {}, CATALOG_LB),
+    allow(
+        ("datacatalog", "service", "annotations", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"),
+        "ip",
+        ABSENT,
+        CATALOG_LB,
+    ),
+    allow(
+        ("datacatalog", "service", "annotations", "service.beta.kubernetes.io/aws-load-balancer-scheme"),
+        "internal",
+        ABSENT,
+        CATALOG_LB,
+    ),
+    allow(
+        ("datacatalog", "service", "annotations", "service.beta.kubernetes.io/aws-load-balancer-type"),
+        "external",
+        ABSENT,
+        CATALOG_LB,
+    ),
+    allow("datacatalog.service.type", "LoadBalancer", "NodePort", CATALOG_LB),
+]
+
+AWS_SCHEDULER: list[Allowed] = [
+    allow("workflow_scheduler.config.scheduler.reconnectAttempts", 10, ABSENT, RECONNECT),
+    allow("workflow_scheduler.config.scheduler.reconnectDelaySeconds", 30, ABSENT, RECONNECT),
+    allow("workflow_scheduler.config.scheduler.workflowExecutor.reconnectAttempts", ABSENT, 10, RECONNECT),
+    allow("workflow_scheduler.config.scheduler.workflowExecutor.reconnectDelaySeconds", ABSENT, 30, RECONNECT),
 ]
 
 DATA_PLANES: list[Allowed] = [
@@ -273,11 +330,10 @@ DATA_PLANES: list[Allowed] = [
     allow("configmap.admin.admin.insecure", False, True, DATA_PLANE_ADMIN_TLS),
     allow(
         "configmap.catalog.catalog-cache.endpoint",
-        "<CONTROL_PLANE_ADMIN_ENDPOINT>",
+        "dns:///<DATACATALOG_INTERNAL_ADDRESS>:89",
         "datacatalog:89",
-        DATA_PLANE_CATALOG,
+        DATA_PLANE_CATALOG_LB,
     ),
-    allow("configmap.catalog.catalog-cache.insecure", False, True, DATA_PLANE_CATALOG),
     allow("flytescheduler.enabled", ABSENT, False, SCHEDULER_FLAG),
 ]
 

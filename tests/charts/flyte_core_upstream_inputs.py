@@ -116,6 +116,7 @@ GCP_INPUTS: dict[str, Any] = {
         "tasks_per_domain": {d: _gsa(d) for d in ("production", "staging", "development")},
     },
     "ingress": {
+        "kind": "ingress",  # upstream's values-gcp uses ingress-nginx (retired): named as the legacy choice
         "controller": "nginx",
         "host": "<HOSTNAME>",
         "separate_grpc": True,

@@ -25,30 +25,16 @@ ALLOWED: list[Allowed] = [
     allow("connectorSecret", {}, ABSENT, NO_SECRET_DATA),
     allow("connectorSecret.secretData.data.username", ABSENT, "User", NO_SECRET_DATA),
     allow(
-        "additionalVolumes",
+        "podEnv",
         [
             {
-                "name": "connector-secrets",
-                "projected": {
-                    "sources": [
-                        {
-                            "secret": {
-                                "name": "flyte-connector-secrets",
-                                "items": [{"key": "databricks-token", "path": "flyte_databricks_access_token"}],
-                            }
-                        }
-                    ]
-                },
+                "name": "_FSEC_FLYTE_DATABRICKS_ACCESS_TOKEN",
+                "valueFrom": {"secretKeyRef": {"name": "flyte-connector-secrets", "key": "databricks-token"}},
             }
         ],
-        [],
-        "the connector credentials from existing Secrets",
-    ),
-    allow(
-        "additionalVolumeMounts",
-        [{"name": "connector-secrets", "mountPath": "/etc/secrets", "readOnly": True}],
-        [],
-        "mounted at /etc/secrets, where flytekit's connectors read them",
+        {},
+        "the connector credentials from existing Secrets, as the _FSEC_<KEY> variables flytekit's SecretsManager "
+        "reads (a second volume at /etc/secrets, where the chart mounts its own Secret, does not render)",
     ),
     allow("serviceAccount.annotations", ABSENT, {}, "IRSA: the connector calls AWS as the backend role"),
     allow(
@@ -133,17 +119,12 @@ def test_hybrid_release_mounts_credentials_from_secrets() -> None:
     )
     values = release.values
     assert values["connectorSecret"] == {"secretData": None}
-    (volume,) = values["additionalVolumes"]
-    assert volume["projected"]["sources"] == [
+    assert "additionalVolumes" not in values and "additionalVolumeMounts" not in values  # break the v1.16.8 chart
+    assert values["podEnv"] == [
         {
-            "secret": {
-                "name": "flyte-connector-secrets",
-                "items": [{"key": "databricks-token", "path": "flyte_databricks_access_token"}],
-            }
+            "name": "_FSEC_FLYTE_DATABRICKS_ACCESS_TOKEN",
+            "valueFrom": {"secretKeyRef": {"name": "flyte-connector-secrets", "key": "databricks-token"}},
         }
-    ]
-    assert values["additionalVolumeMounts"] == [
-        {"name": "connector-secrets", "mountPath": "/etc/secrets", "readOnly": True}
     ]
     (secret,) = release.secrets
     assert (secret.name, list(secret.keys), secret.values) == ("flyte-connector-secrets", ["databricks-token"], None)
@@ -155,7 +136,7 @@ def test_hybrid_release_mounts_credentials_from_secrets() -> None:
         assert value != "User", path
 
 
-def test_more_connectors_share_one_volume_and_bigquery_gets_its_key_file() -> None:
+def test_more_connectors_each_get_their_secret_as_env() -> None:
     spec = spec_with(
         {
             "environment": "gcp",
@@ -183,13 +164,11 @@ def test_more_connectors_share_one_volume_and_bigquery_gets_its_key_file() -> No
     )
     (release,) = connector.emit(spec)
     values = release.values
-    sources = values["additionalVolumes"][0]["projected"]["sources"]
-    assert [s["secret"]["name"] for s in sources] == ["gcp-key", "conn"]
-    assert sources[1]["secret"]["items"] == [
-        {"key": "snowflake", "path": "snowflake_private_key"},
-        {"key": "ssh-key", "path": "ssh-key"},
+    assert [(e["name"], e["valueFrom"]["secretKeyRef"]) for e in values["podEnv"]] == [
+        ("_FSEC_KEY.JSON", {"name": "gcp-key", "key": "key.json"}),
+        ("_FSEC_SNOWFLAKE_PRIVATE_KEY", {"name": "conn", "key": "snowflake"}),
+        ("_FSEC_SSH-KEY", {"name": "conn", "key": "ssh-key"}),
     ]
-    assert values["podEnv"] == [{"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/etc/secrets/key.json"}]
     assert values["serviceAccount"]["annotations"] == {"iam.gke.io/gcp-service-account": "<FLYTE_BACKEND_GSA_EMAIL>"}
     assert (values["replicaCount"], values["image"]) == (2, {"tag": "1.16.0"})
     assert values["resources"] == {"requests": {"cpu": "1"}, "limits": {"memory": "1Gi"}}

@@ -29,7 +29,10 @@ from .flyte_core_helpers import at, main, spec_of
 def test_ingress_per_controller(
     controller: str, tls: dict[str, str], annotation: tuple[str, str] | None, grpc_annotation: str | None
 ) -> None:
-    spec = spec_of("onprem-production", ingress={"controller": controller, "host": "flyte.example.com", "tls": tls})
+    spec = spec_of(
+        "onprem-production",
+        ingress={"kind": "ingress", "controller": controller, "host": "flyte.example.com", "tls": tls},
+    )
     release = main(emit(spec))
     ingress = at(release.values, "common", "ingress")
     assert ingress["enabled"] is True and ingress["host"] == "flyte.example.com"
@@ -53,7 +56,9 @@ def test_alb_with_acm() -> None:
 
 
 def test_no_ingress_disables_it_and_explains_port_forward() -> None:
-    spec = spec_of("onprem-production", ingress={"controller": "none", "host": None, "tls": {"mode": "none"}})
+    spec = spec_of(
+        "onprem-production", ingress={"kind": "ingress", "controller": "none", "host": None, "tls": {"mode": "none"}}
+    )
     release = main(emit(spec))
     assert at(release.values, "common", "ingress") == {"enabled": False}
     assert any("port-forward" in n for n in release.notes)

@@ -33,7 +33,7 @@ def test_eks_matches_values_eks(shared_reference: Path) -> None:
 def test_eks_aws_scheduler_matches_values_eks_override(shared_reference: Path) -> None:
     (release,) = emit(fed("eks-core-aws-scheduler", EKS_INPUTS, EKS_AWS_SCHEDULER_INPUTS))
     overlays = ["values-eks.yaml", "values-eks-override.yaml"]
-    compare(shared_reference, release, overlays, [*allowed.COMMON, *allowed.EKS])
+    compare(shared_reference, release, overlays, [*allowed.COMMON, *allowed.EKS, *allowed.AWS_SCHEDULER])
 
 
 def test_gke_matches_values_gcp(shared_reference: Path) -> None:
@@ -43,7 +43,15 @@ def test_gke_matches_values_gcp(shared_reference: Path) -> None:
 
 def test_allow_list_is_small_and_explained() -> None:
     """Few kinds of difference, each explained, however many leaves each touches."""
-    lists = (allowed.COMMON, allowed.EKS, allowed.GKE, allowed.CONTROL_PLANE, allowed.DATA_PLANES, allowed.SANDBOX)
+    lists = (
+        allowed.COMMON,
+        allowed.EKS,
+        allowed.GKE,
+        allowed.CONTROL_PLANE,
+        allowed.DATA_PLANES,
+        allowed.SANDBOX,
+        allowed.AWS_SCHEDULER,
+    )
     reasons = {entry.reason for entries in lists for entry in entries}
     assert len(reasons) <= 30
     assert all(len(reason) > 20 for reason in reasons)

@@ -38,9 +38,20 @@ def test_importing_the_commands_is_cheap() -> None:
 # ---- doctor --------------------------------------------------------------------------------------------------
 
 
-def test_doctor_clean_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "doctor", "--preset", "sandbox")
+def test_doctor_clean_sandbox(capsys: pytest.CaptureFixture[str], prepared_charts, shared_reference: Path) -> None:
+    code, out, _ = run(capsys, "doctor", "--preset", "sandbox", "--charts", str(shared_reference / "charts"))
     assert code == 0 and "No findings" in out
+
+
+def test_doctor_without_charts_notes_how_to_get_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLYTEKIT_DEPLOY_CACHE", str(tmp_path))
+    monkeypatch.delenv("FLYTEKIT_DEPLOY_CHARTS", raising=False)
+    code, out, _ = run(capsys, "doctor", "--preset", "sandbox")
+    assert code == 0 and "runtime checks skipped" in out and "helm pull" in out
+    code, out, _ = run(capsys, "doctor", "--preset", "sandbox", "--charts", str(tmp_path / "none"))
+    assert code == 3 and "(rule render.charts-missing)" in out
 
 
 def test_doctor_warnings_as_json(capsys: pytest.CaptureFixture[str]) -> None:

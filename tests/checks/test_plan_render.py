@@ -14,9 +14,9 @@ from flytekit_deploy.errors import UserInputError
 
 pytestmark = pytest.mark.needs_shared
 
-# Known not to render until the runtime-truth work fixes the emitter (issue 10, item 2): the connector values
-# mount a second volume at /etc/secrets, where the chart already mounts its own Secret.
-KNOWN_RENDER_FAILURES = {("eks-hybrid", "values-flyteconnector-connector.yaml")}
+# Every release renders (issue 10 item 2 fixed: the connector credentials are env vars, no second volume mount
+# at /etc/secrets, where the chart mounts its own Secret).
+KNOWN_RENDER_FAILURES: set[tuple[str, str]] = set()
 
 
 def test_find_helm_gives_a_working_helm_3() -> None:

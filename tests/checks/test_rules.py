@@ -213,7 +213,8 @@ def test_dataplane_values_point_at_the_control_plane() -> None:
 @pytest.mark.parametrize("preset", ["eks-core", "gke-production", "eks-starter", "gke-starter"])
 def test_grpc_routing_needs_a_separate_ingress(preset: str) -> None:
     # flyte-binary has separateGrpcIngress too, and the emitter honours the spec on both charts
-    spec = variant(preset, ingress__separate_grpc=False)
+    legacy = {} if preset.startswith("eks") else {"ingress__kind": "ingress", "ingress__controller": "nginx"}
+    spec = variant(preset, ingress__separate_grpc=False, **legacy)  # GKE presets use Gateway API: nginx explicitly
     assert_one(spec, "discovery.grpc-routing", "ingress.separate_grpc", ERROR)
 
 
@@ -226,10 +227,13 @@ def test_grpc_routing_reads_the_emitted_annotations() -> None:
     assert alb in item.message
     nginx = "nginx.ingress.kubernetes.io/backend-protocol"
     spec = variant(
-        "gke-production", overrides={"flyte-core": {"common": {"ingress": {"annotations": {nginx: "GRPC"}}}}}
+        "gke-production",
+        ingress__kind="ingress",
+        ingress__controller="nginx",
+        overrides={"flyte-core": {"common": {"ingress": {"annotations": {nginx: "GRPC"}}}}},
     )
     assert_one(spec, "discovery.grpc-routing", "ingress.annotations", ERROR)
-    spec = variant("gke-production", ingress__controller="gce", ingress__tls={"mode": "none"})
+    spec = variant("gke-production", ingress__kind="ingress", ingress__controller="gce", ingress__tls={"mode": "none"})
     gce = only(spec, "discovery.grpc-routing")
     assert all("cloud.google.com/app-protocols" in f.message for f in gce)
 
@@ -378,7 +382,7 @@ def test_sandbox_is_clean() -> None:
 
 
 def test_rules_are_grouped_by_concern_and_run_selectively() -> None:
-    assert list(RULES) == ["database", "storage", "discovery", "resources", "auth", "charts"]
+    assert list(RULES) == ["database", "storage", "discovery", "resources", "auth", "charts", "edge"]
     spec = get_preset("eks-starter")
     ctx = RuleContext(spec)
     database_only = run_rules(spec, only=["database"], context=ctx)

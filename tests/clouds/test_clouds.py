@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from pydantic_core import PydanticCustomError
 
+from flytekit_deploy.charts.gateway_api import controller_for
 from flytekit_deploy.clouds import CLOUDS, StoreFacts, cloud_of, identity_of, recognise, store_of, stores
 from flytekit_deploy.errors import SpecError
 from flytekit_deploy.plan import build_plan
 from flytekit_deploy.presets import get_preset, preset_names
-from flytekit_deploy.spec import Environment, StorageProvider
+from flytekit_deploy.spec import Environment, IngressController, StorageProvider
 
 EXAMPLES = {
     "irsa": "arn:aws:iam::123456789012:role/flyte-backend",
@@ -51,7 +52,10 @@ def test_an_imported_store_names_its_cloud(facts: StoreFacts, environment: Envir
 def test_every_preset_fits_its_cloud(name: str) -> None:
     spec = get_preset(name)
     cloud = cloud_of(spec)
-    assert spec.ingress.controller in cloud.ingress_controllers
+    if spec.ingress.gateway_api:
+        assert controller_for(spec) in cloud.gateway_controllers
+    else:
+        assert spec.ingress.controller in cloud.ingress_controllers
     store = store_of(spec)
     plan = build_plan(spec)
     prefix = store.raw_output_prefix(spec)
@@ -67,7 +71,18 @@ def test_the_starters_default_ingress_is_the_clouds_first_choice() -> None:
     for cloud in CLOUDS.values():
         starters = [p for p in cloud.presets if p.name.endswith("-starter") or p.name == "sandbox"]
         assert starters, cloud.environment
-        assert starters[0].build().ingress.controller is cloud.ingress_controllers[0]
+        ingress = starters[0].build().ingress
+        assert ingress.kind is cloud.way_in
+        if not ingress.gateway_api:
+            assert ingress.controller is cloud.ingress_controllers[0]
+
+
+def test_no_cloud_offers_ingress_nginx_first_and_no_preset_uses_it() -> None:
+    for cloud in CLOUDS.values():
+        assert cloud.ingress_controllers[0] is not IngressController.NGINX, cloud.environment
+        assert cloud.gateway_controllers, cloud.environment
+    for name in preset_names():
+        assert get_preset(name).ingress.controller is not IngressController.NGINX, name
 
 
 def test_stores_cover_every_provider_once() -> None:

@@ -61,7 +61,7 @@ def test_dot_source_quotes_hostile_labels_and_renames_keywords() -> None:
 
 
 def test_clusters_nest_like_groups() -> None:
-    source = diagram("multi-cluster").dot
+    source = diagram("multi-cluster", detailed=True).dot
     account = source.index("subgraph cluster_account {")
     label_group = source.index("subgraph cluster_dataplanes_default {")
     data_plane = source.index("subgraph cluster_dp_dataplane_1 {")
@@ -71,7 +71,7 @@ def test_clusters_nest_like_groups() -> None:
 
 def test_edges_back_up_the_flow_are_laid_out_downwards() -> None:
     """FlytePropeller reports to FlyteAdmin: drawn with the arrow at FlyteAdmin, ranked below it."""
-    source = diagram("aws").dot
+    source = diagram("aws", detailed=True).dot
     assert re.search(rf"{Ids.ADMIN} -> {Ids.PROPELLER} \[label=\"reports events\" dir=back", source)
 
 

@@ -170,9 +170,19 @@ def test_disabled_datacatalog_takes_the_cache_edge_with_it() -> None:
     [("nginx", "NGINX"), ("contour", "Contour"), ("alb", "ALB"), ("gce", "GCE"), ("traefik", "Traefik")],
 )
 def test_ingress_controller_is_named_by_the_spec(controller: str, expected: str) -> None:
-    t = build_topology(changed("onprem-starter", ingress__controller=controller))
+    t = build_topology(changed("onprem-starter", ingress__kind="ingress", ingress__controller=controller))
     ingress = t.node(Ids.INGRESS)
     assert expected in ingress.label
+    assert t.edges_between(Ids.USERS, Ids.INGRESS) and t.edges_between(Ids.INGRESS, Ids.ADMIN)
+
+
+@pytest.mark.parametrize(
+    "preset, expected",
+    [("onprem-starter", "Gateway: Envoy Gateway"), ("aks-production", "Gateway: Application Gateway for Containers")],
+)
+def test_the_gateway_is_the_entry_when_the_way_in_is_gateway_api(preset: str, expected: str) -> None:
+    t = build_topology(get_preset(preset))
+    assert t.node(Ids.INGRESS).label.startswith(expected)
     assert t.edges_between(Ids.USERS, Ids.INGRESS) and t.edges_between(Ids.INGRESS, Ids.ADMIN)
 
 

@@ -13,6 +13,7 @@ from flytekit_deploy.errors import UserInputError
 from flytekit_deploy.presets import get_preset
 from flytekit_deploy.spec import DeploymentModel, Environment
 from flytekit_deploy.topology import Ids, NodeKind, Topology
+from flytekit_deploy.topology import graph as graph_module
 
 from .specs import many_data_planes
 
@@ -122,8 +123,50 @@ def test_diagram_displays_in_jupyterlab() -> None:
     markdown = d._repr_markdown_()
     assert markdown.startswith("```mermaid\n") and markdown.endswith("```\n")
     assert d.mermaid in markdown
-    assert "digraph" in d.dot and "cluster_flyte_binary_pod" in d.dot
+    assert "digraph" in d.dot and "cluster_flyte_binary_pod" in d.detailed.dot
     assert repr(d).startswith("<Diagram 'sandbox': ")
+
+
+@pytest.mark.parametrize("view", ["architecture", "helm-process", "sandbox", "aws", "gcp", "azure", "multi-cluster"])
+def test_views_are_drawn_for_reading_and_the_whole_graph_is_one_click_away(view: str) -> None:
+    """The drawn graph has no nested boxes, at most one box per top-level group, and every service of the whole
+    graph still named in some label (collapsed groups list their members line by line)."""
+    d = diagram(view)
+    drawn, whole = d.drawn, d.topology
+    assert all(g.parent is None for g in drawn.groups), "no nested subgraphs at page width"
+    assert len(drawn.nodes) <= 12, [n.label for n in drawn.nodes]
+    text = "\n".join(n.label for n in drawn.nodes)
+    for node in whole.of_kind(NodeKind.COMPONENT):
+        assert node.label.split("\n")[0] in text, f"{node.label!r} is not named in the reading view"
+    assert d.detailed.drawn is whole and len(d.detailed.mermaid) > len(d.mermaid)
+    assert diagram(view, detailed=True).mermaid == d.detailed.mermaid
+
+
+def test_collapsed_groups_keep_their_line_breaks_in_mermaid_and_dot() -> None:
+    d = diagram("aws")
+    plane = d.drawn.node(Ids.CONTROL_PLANE)
+    assert plane.label.startswith("Control plane\nFlyteAdmin\nDataCatalog")
+    assert plane.kind is NodeKind.COMPONENT
+    assert '"Control plane<br/>FlyteAdmin<br/>DataCatalog' in d.mermaid
+    assert "Control plane\\nFlyteAdmin\\nDataCatalog" in d.dot
+
+
+def test_many_data_planes_of_one_label_become_one_counted_box() -> None:
+    t = Topology("demo")
+    t.add_group("dps", "Data planes: label gpu")
+    for name in ("a", "b", "c"):
+        t.add_group(f"dp/{name}", f"{name} (weight 1)", "dps")
+        t.add_node(f"dp/{name}/p", "FlytePropeller", NodeKind.COMPONENT, f"dp/{name}")
+    t.add_node("admin", "FlyteAdmin", NodeKind.COMPONENT)
+    for name in ("a", "b", "c"):
+        t.connect("admin", f"dp/{name}/p", graph_module.Relation.SENDS_WORKFLOWS, f"to {name}")
+    drawn = t.collapsed(["dps"])
+    assert (
+        drawn.node("dps").label
+        == "Data planes: label gpu\na (weight 1)\nb (weight 1)\nc (weight 1)\nFlytePropeller \u00d73"
+    )
+    [edge] = drawn.edges
+    assert (edge.source, edge.target, edge.label) == ("admin", "dps", "to a\n+2 more")
 
 
 @pytest.mark.needs_dot
@@ -163,3 +206,14 @@ def test_importing_stays_light() -> None:
         "assert 'IPython' not in sys.modules, 'dot'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_data_planes_of_several_labels_share_one_box_when_drawn() -> None:
+    """gke-multicluster has a ``default`` and a ``gpu`` label: side by side they made the view 1,150 px wide."""
+    d = diagram("this-deployment", get_preset("gke-multicluster"))
+    planes = [n for n in d.drawn.nodes if n.label.startswith("Data planes")]
+    assert len(planes) == 1, [n.label for n in d.drawn.nodes]
+    assert planes[0].label.startswith(
+        "Data planes: 2 clusters\nData planes: label default\ndataplane-1 (weight 1)\nData planes: label gpu\ngpu-1"
+    )
+    assert "FlytePropeller \u00d72" in planes[0].label

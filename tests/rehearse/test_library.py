@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from flytekit_deploy.clouds import gcp
 from flytekit_deploy.rehearse.clients import AdminSide, Route, admin_side, client_findings
 from flytekit_deploy.rehearse.connector import connector_targets, go_duration
 from flytekit_deploy.rehearse.database import db_logins
 from flytekit_deploy.rehearse.endpoints import Endpoints
 from flytekit_deploy.rehearse.flyte_config import fill_placeholders, placeholder_value
 from flytekit_deploy.rehearse.storage import cloud_env
-from flytekit_deploy.rehearse.task_env import Identity, task_pods
+from flytekit_deploy.rehearse.task_env import task_pods
 
 ENDPOINTS = Endpoints(s3="http://127.0.0.1:1", azurite_blob="http://127.0.0.1:2", gcs="http://127.0.0.1:3",
                       gce_metadata="127.0.0.1:4", closed_port=5)  # fmt: skip
@@ -33,21 +34,24 @@ def test_go_durations() -> None:
         go_duration("10 seconds")
 
 
-def test_task_pod_of_aks_starter_names_no_account(preset_renders: dict[str, Any]) -> None:
-    """What issue 10 item 3 says, derived from the render: abfs:// prefixes without an account, and no env var."""
+def test_task_pod_of_aks_starter_names_its_account(preset_renders: dict[str, Any]) -> None:
+    """Issue 10 item 3, fixed: aks-starter's task pods name the storage account; without it the rehearsal may not
+    invent one (it adds nothing, so flytekit fails as it would in the cluster)."""
     (pod,) = task_pods(preset_renders["aks-starter"][1])
     assert pod.scheme == "abfs"
-    assert "AZURE_STORAGE_ACCOUNT_NAME" not in pod.env
-    assert "@" not in (pod.raw_output_prefix or "")
+    assert pod.env["AZURE_STORAGE_ACCOUNT_NAME"]
     added, _why, blocked = cloud_env(pod, ENDPOINTS)
-    assert blocked is None and added == {}, "without an account name the rehearsal may not add one"
+    assert blocked is None and set(added) == {"AZURE_STORAGE_CONNECTION_STRING"}
+    env = {k: v for k, v in pod.env.items() if k != "AZURE_STORAGE_ACCOUNT_NAME"}
+    added, _why, blocked = cloud_env(dataclasses.replace(pod, env=env), ENDPOINTS)
+    assert blocked is None and added == {}
 
 
 def test_task_pods_of_each_propeller(preset_renders: dict[str, Any]) -> None:
     pods = task_pods(preset_renders["gke-multicluster"][1])
     assert sorted(p.filename for p in pods) == ["values-flyte-core-dataplane-1.yaml", "values-flyte-core-gpu-1.yaml"]
     assert all(p.metadata_prefix == "gs://metadatabucketname/metadata/propeller" for p in pods)
-    assert all(Identity.GCP_WORKLOAD_IDENTITY in p.identities for p in pods)
+    assert all(p.identity is gcp.CLOUD.identity for p in pods)
 
 
 def test_default_env_vars_list_and_map_forms(preset_renders: dict[str, Any]) -> None:
@@ -62,7 +66,7 @@ def test_default_env_vars_list_and_map_forms(preset_renders: dict[str, Any]) -> 
     [
         ("eks-core", {"FLYTE_AWS_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"}),
         ("sandbox", {"FLYTE_AWS_ENDPOINT"}),
-        ("onprem-starter", {"FLYTE_AWS_ENDPOINT"}),
+        ("onprem-starter", {"FLYTE_AWS_ENDPOINT", "FLYTE_AWS_ACCESS_KEY_ID", "FLYTE_AWS_SECRET_ACCESS_KEY"}),
         ("gke-production", {"STORAGE_EMULATOR_HOST", "GCE_METADATA_HOST", "GCE_METADATA_IP"}),
         ("aks-production", {"AZURE_STORAGE_CONNECTION_STRING"}),
     ],
@@ -128,12 +132,17 @@ def test_client_mismatches_are_errors(server: AdminSide, client: dict[str, Any],
 
 
 def test_admin_side_defaults_when_static_clients_unset(preset_renders: dict[str, Any]) -> None:
-    """Without a configured map Flyte's built-in clients stand; a configured one replaces them."""
+    """Without a configured map Flyte's built-in clients stand; a configured one replaces them, so flyte-core's
+    lists the CLI clients beside the service client (issue 10 item 1)."""
     side = admin_side(preset_renders["eks-production"][1])
     assert side is not None and side.flyte_client_id in side.static_clients
-    core = admin_side(preset_renders["gke-production"][1])
-    assert core is not None and core.static_clients == ("flytepropeller",)
-    assert [r.tls for r in core.grpc_routes] == [True]
+    plan, render = preset_renders["gke-production"]
+    core = admin_side(render, plan)
+    assert core is not None and set(core.static_clients) == {"flyte-cli", "flytectl", "flytepropeller"}
+    assert core.flyte_client_id in core.static_clients
+    # gke-production comes in through Gateway API: its GRPCRoute attaches to the Gateway's https listener
+    assert [(r.name, r.controller, r.tls) for r in core.grpc_routes] == [("flyte-grpc", "envoy-gateway", True)]
+    assert core.has_ingress
 
 
 def test_db_logins_trace_password_to_mounted_secret(preset_renders: dict[str, Any]) -> None:

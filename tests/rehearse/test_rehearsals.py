@@ -145,6 +145,7 @@ def test_pod_template_env_reaches_the_task_pod(report: dict[str, dict[str, list[
 def test_storage_rehearsal_adds_only_cloud_provided_variables(report: dict[str, dict[str, list[Finding]]]) -> None:
     """The success message lists what the rehearsal added: only endpoint/credential variables of the cloud."""
     allowed = {"FLYTE_AWS_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+               "FLYTE_AWS_ACCESS_KEY_ID", "FLYTE_AWS_SECRET_ACCESS_KEY",
                "STORAGE_EMULATOR_HOST", "GCE_METADATA_HOST", "GCE_METADATA_IP", "AZURE_STORAGE_CONNECTION_STRING"}  # fmt: skip
     for name in preset_names():
         for f in report[name]["storage"]:

@@ -33,7 +33,11 @@ def test_write_plan_refuses_to_overwrite_without_force(configurator: Configurato
     bar = configurator.actions
     bar.out_dir.value = str(out)
     bar.write_button.click()
-    assert "exists with other content" in bar.message.value and "#b00020" in bar.message.value
+    message = bar.message.value
+    assert "exists with other content" in message and 'class="fd-error"' in message
+    # the refusal shows what an overwrite would replace, line by line
+    assert "install.md (on disk)" in message and "-my notes" in message
+    assert str(out.resolve()) in message  # absolute paths
     assert (out / "install.md").read_text() == "my notes\n"
 
     bar.force.value = True
@@ -67,6 +71,8 @@ def test_save_then_load_a_spec_file(make_configurator: Callable[..., Configurato
     second = make_configurator(spec=get_preset("sandbox"))
     second.actions.spec_path.value = str(target)
     second.actions.load_button.click()
+    assert dump_spec(second.spec) == dump_spec(get_preset("sandbox"))  # asks first
+    second.actions.confirm_yes.click()
     assert dump_spec(second.spec) == dump_spec(get_preset("eks-core"))
 
 
@@ -76,6 +82,7 @@ def test_a_bad_spec_file_leaves_the_form_as_it_was(configurator: Configurator, t
     before = dump_spec(configurator.spec)
     configurator.actions.spec_path.value = str(bad)
     configurator.actions.load_button.click()
+    configurator.actions.confirm_yes.click()
     assert "metadata_buckt" in configurator.actions.message.value
     assert "did you mean" in configurator.actions.message.value
     assert dump_spec(configurator.spec) == before and configurator.errors == []
@@ -92,6 +99,8 @@ def test_upload_a_spec(configurator: Configurator) -> None:
             "last_modified": datetime.now(timezone.utc),
         },
     )
+    assert configurator.spec.environment.value == "local"
+    configurator.actions.confirm_yes.click()
     assert configurator.spec.environment.value == "gcp"
     assert "gke.yaml" in configurator.actions.message.value
 
@@ -100,6 +109,8 @@ def test_start_from_a_preset(configurator: Configurator) -> None:
     bar = configurator.actions
     bar.preset.value = "eks-multicluster"
     bar.preset_button.click()
+    assert configurator.spec.name == get_preset("sandbox").name and "Replace" in bar.confirm_text.value
+    bar.confirm_yes.click()
     assert dump_spec(configurator.spec) == dump_spec(get_preset("eks-multicluster"))
     assert configurator.rows("clusters.data_planes") == 2
     assert len(configurator.panes.values_tabs.children) == len(configurator.plan.releases)
@@ -136,6 +147,7 @@ def test_import_values(configurator: Configurator, tmp_path: Path) -> None:
     configurator.actions.values_path.value = str(values)
     configurator.actions.import_chart.value = "flyte-binary"
     configurator.actions.import_button.click()
+    configurator.actions.confirm_yes.click()
     assert "Imported" in configurator.actions.message.value, configurator.actions.message.value
     assert configurator.errors == []
     assert configurator.spec.chart_name.value == "flyte-binary"
@@ -144,6 +156,7 @@ def test_import_values(configurator: Configurator, tmp_path: Path) -> None:
 
     configurator.actions.values_path.value = str(tmp_path / "missing.yaml")
     configurator.actions.import_button.click()
+    configurator.actions.confirm_yes.click()
     assert "no such file" in configurator.actions.message.value
 
 
@@ -161,3 +174,44 @@ def test_fill_from_terraform_button(configurator: Configurator) -> None:
     bar.tf_outputs.value = str(fixture.with_name("missing.json"))
     bar.fill_button.click()
     assert "no such file" in bar.message.value
+
+
+def test_replacing_the_form_can_be_cancelled_and_undone(configurator: Configurator) -> None:
+    bar = configurator.actions
+    before = dump_spec(configurator.spec)
+    bar.preset.value = "eks-core"
+    bar.preset_button.click()
+    bar.confirm_no.click()
+    assert dump_spec(configurator.spec) == before and "Nothing replaced" in bar.message.value
+    assert bar.undo_button.disabled
+    bar.preset_button.click()
+    bar.confirm_yes.click()
+    assert configurator.spec.environment.value == "aws" and not bar.undo_button.disabled
+    bar.undo_button.click()
+    assert dump_spec(configurator.spec) == before and "Undone" in bar.message.value
+    assert bar.undo_button.disabled
+
+
+def test_a_download_link_says_when_the_spec_changed_since(configurator: Configurator) -> None:
+    bar = configurator.actions
+    bar.zip_button.click()
+    assert "out of date" not in bar.link.value
+    configurator.set_field("namespace", "elsewhere")
+    assert "out of date" in bar.link.value and "Download zip" in bar.link.value
+    bar.zip_button.click()
+    assert "out of date" not in bar.link.value
+
+
+def test_a_written_plan_says_when_the_spec_changed_since(configurator: Configurator, tmp_path: Path) -> None:
+    bar = configurator.actions
+    bar.out_dir.value = str(tmp_path / "out")
+    bar.write_button.click()
+    assert "Wrote" in bar.message.value and "Out of date" not in bar.message.value
+    configurator.set_field("namespace", "elsewhere")
+    assert "Out of date" in bar.message.value
+
+
+def test_the_overwrite_switch_says_what_it_does(configurator: Configurator) -> None:
+    label = configurator.actions.force.description
+    assert "Overwrite" in label and ".bak" in label and "--force" not in label
+    assert configurator.actions.upload.tooltip and configurator.actions.upload.tooltip != "null"

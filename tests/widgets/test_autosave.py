@@ -81,3 +81,13 @@ def test_default_autosave_is_beside_the_notebook(tmp_path: Path, monkeypatch: py
         assert load_spec(tmp_path / "flyte-spec.autosave.yaml").namespace == "flyte-dev"
     finally:
         configurator.close()
+
+
+def test_earlier_states_are_kept_as_numbered_history(make_configurator: Callable[..., Configurator]) -> None:
+    configurator = make_configurator()
+    for index in range(25):
+        configurator.set_field("storage.metadata_bucket", f"bucket-{index}")
+    history = configurator.autosave.history()
+    assert len(history) == configurator.autosave.history_limit == 20
+    assert load_spec(history[-1]).storage.metadata_bucket == "bucket-23"  # the state before the newest
+    assert load_spec(history[0]).storage.metadata_bucket == "bucket-4"

@@ -150,3 +150,45 @@ def test_doctor_runs_on_request_and_goes_stale_with_the_spec(make_configurator: 
         assert html.escape(finding.message) in configurator.panes.doctor_html.value
     configurator.set_field("namespace", "flyte-two")
     assert "earlier spec" in configurator.panes.doctor_html.value
+
+
+def test_every_field_shows_its_help_under_it(configurator: Configurator) -> None:
+    from flytekit_deploy.widgets.editors import ScalarEditor
+
+    editor = configurator.field_editor("storage.metadata_bucket")
+    assert isinstance(editor, ScalarEditor)
+    assert editor.help in editor.container.children and "fd-help" in editor.help._dom_classes
+    help_text = editor.help.value
+    described = configurator.form.editor("storage.metadata_bucket").meta.description  # type: ignore[union-attr]
+    assert html.escape(described) in help_text and "08-configuration.ipynb" in help_text
+    environment = configurator.field_editor("environment").help.value  # type: ignore[attr-defined]
+    assert "One of:" in environment and "<code>aws</code>" in environment
+    scalars = [e for e in configurator.form.editors() if isinstance(e, ScalarEditor)]
+    assert scalars and all(e.help.value.strip() for e in scalars)
+
+
+def test_switching_sandbox_to_aws_resets_what_belongs_to_the_environment(configurator: Configurator) -> None:
+    sandbox = configurator.spec
+    assert sandbox.environment.value == "local"
+    configurator.set_field("environment", "aws")
+    assert configurator.errors == [], configurator.errors
+    spec = configurator.spec
+    assert spec.environment.value == "aws" and spec.storage.provider.value == "s3"
+    assert spec.database != sandbox.database  # not the sandbox's in-cluster database and its Secret
+    logs = spec.observability.logs
+    assert [p.value for p in logs.providers] != ["kubernetes"]  # no task-log link to the sandbox's localhost
+    assert "kubernetes" not in [p.value for p in logs.providers] or "localhost" not in logs.kubernetes_url
+    message = configurator.actions.message.value
+    assert "Environment changed local → aws" in message and "storage.provider" in message
+    assert configurator.can_undo
+    configurator.undo()
+    assert configurator.spec == sandbox
+
+
+def test_the_status_line_is_green_only_without_error_findings(configurator: Configurator) -> None:
+    assert "fd-ok" in configurator.status.value or "fd-warning" in configurator.status.value
+    configurator.load(get_preset("eks-production"))
+    severities = {str(f.severity.value) for f in configurator.findings}
+    expected = "fd-error" if "error" in severities else "fd-warning" if "warning" in severities else "fd-ok"
+    assert expected in configurator.status.value
+    assert "✔" not in configurator.status.value or expected == "fd-ok"

@@ -146,5 +146,151 @@ def test_run_all_then_edit_a_field_updates_the_values_pane(lab: tuple[str, str, 
 
     autosave = root / "flyte-spec.autosave.yaml"
     assert autosave.is_file() and "browser-test-bucket" in autosave.read_text()
+    bucket.fill("browser-test-bucket")
+    expect(page.locator(".fd-panes")).not_to_contain_text("Stale", timeout=30_000)
+
+    _help_is_visible(page)
+    _diagram_labels_are_legible(page)
+    _stale_zip_is_marked(page)
+    _preset_switch_confirms_and_undoes(page)
+    _sandbox_to_aws_resets_with_a_message(page)
+    _contrast_holds_in_both_themes(page)
+    _sections_open_from_the_keyboard(page)
+    _invalid_arn_is_refused_at_its_field(page)
     assert errors == [], errors
     page.close()
+
+
+SCREENSHOTS = REPO / "build" / "screenshots"
+"""Light and dark screenshots for a person to look at (build/ is ignored by git)."""
+
+
+def _help_is_visible(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    field = page.locator(".fd-path-storage-metadata_bucket").locator("xpath=..")
+    help_line = field.locator(".fd-help")
+    expect(help_line).to_be_visible()
+    expect(help_line).to_contain_text("Wiki: 08-configuration")
+    box = help_line.bounding_box()
+    assert box is not None and box["height"] >= 10, box
+
+
+def _diagram_labels_are_legible(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.locator(".fd-panes .lm-TabBar-tabLabel", has_text=re.compile(r"^Diagram$")).click()
+    svg = page.locator(".fd-svg svg")
+    expect(svg).to_be_visible(timeout=30_000)
+    smallest = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('.fd-svg svg text')].map(t => t.getBoundingClientRect().height)"
+        ".filter(h => h > 0))"
+    )
+    assert smallest >= 10, f"smallest diagram label is {smallest:.1f} px high at the default size"
+    expect(page.locator(".fd-diagram-download a")).to_contain_text("full-size SVG")
+    page.locator(".fd-panes .lm-TabBar-tabLabel", has_text=re.compile(r"^Values$")).click()
+
+
+def _stale_zip_is_marked(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Download zip").click()
+    link = page.locator(".fd-zip-link")
+    expect(link).to_contain_text("-plan.zip", timeout=30_000)
+    expect(link).not_to_contain_text("out of date")
+    page.locator(".fd-path-storage-metadata_bucket input").fill("changed-after-zip")
+    expect(link).to_contain_text("out of date", timeout=30_000)
+
+
+def _preset_switch_confirms_and_undoes(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    values = page.locator(".fd-pane-values")
+    select = page.locator(".fd-preset select")
+    labels = select.locator("option").all_text_contents()
+    wanted = [i for i, text in enumerate(labels) if text.strip().startswith("eks-core")]
+    assert wanted, labels
+    select.select_option(index=wanted[0])
+    page.get_by_role("button", name="Start from preset").click()
+    confirm = page.locator(".fd-confirm")
+    expect(confirm).to_be_visible(timeout=10_000)
+    expect(values).to_contain_text("changed-after-zip")  # nothing replaced before the second click
+    confirm.get_by_role("button", name="Replace").click()
+    expect(values).to_contain_text("flyte-core", timeout=60_000)
+    page.get_by_role("button", name="Undo").click()
+    expect(values).to_contain_text("changed-after-zip", timeout=60_000)
+
+
+def _sandbox_to_aws_resets_with_a_message(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.locator(".fd-path-environment select").select_option(label="aws")
+    message = page.locator(".fd-action-message")
+    expect(message).to_contain_text("Environment changed local → aws", timeout=60_000)
+    expect(message).to_contain_text("storage.provider")
+
+
+def _invalid_arn_is_refused_at_its_field(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    role = page.locator(".fd-path-identity-backend input")
+    role.wait_for(state="visible", timeout=10_000)
+    role.fill("arn:bad")
+    expect(page.locator(".fd-path-identity-backend").locator("xpath=..")).to_contain_text("✖", timeout=30_000)
+    role.fill("")
+
+
+def _sections_open_from_the_keyboard(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    header = page.locator("button.fd-section-header", has_text="Identity")
+    header.focus()
+    assert page.evaluate("document.activeElement.classList.contains('fd-section-header')")
+    page.keyboard.press("Enter")
+    expect(page.locator(".fd-path-identity-backend input")).to_be_visible(timeout=10_000)
+    page.keyboard.press("Tab")  # Tab goes from a header to the next focusable thing in the form, not the panes
+    assert page.evaluate("!!document.activeElement.closest('.fd-form-col')")
+
+
+_CONTRAST_JS = """
+() => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = (rgb) => { const [r, g, b] = rgb.slice(0, 3).map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = (el) => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c; } return [255, 255, 255]; };
+  const out = [];
+  for (const sel of [".fd-pre", ".fd-help", ".fd-status div", ".fd-action-message pre", ".fd-muted", ".fd-error",
+                     ".fd-warning", ".fd-ok", ".fd-banner"]) {
+    for (const el of document.querySelectorAll(".fd-configurator " + sel)) {
+      if (!el.offsetParent || !el.textContent.trim()) continue;
+      const fg = lum(parse(getComputedStyle(el).color)), bg = lum(background(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      out.push([sel, Math.round(ratio * 100) / 100, el.textContent.trim().slice(0, 40)]);
+    }
+  }
+  return out;
+}
+"""
+
+
+def _set_theme(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Settings$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Theme$")).hover()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{name}$")).click()
+    page.wait_for_function(
+        "(dark) => document.body.dataset.jpThemeLight === (dark ? 'false' : 'true')", arg="Dark" in name
+    )
+    page.wait_for_timeout(500)
+
+
+def _contrast_holds_in_both_themes(page) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for theme, shot in (("JupyterLab Light", "configurator-light.png"), ("JupyterLab Dark", "configurator-dark.png")):
+        _set_theme(page, theme)
+        measured = page.evaluate(_CONTRAST_JS)
+        assert measured, "no themed text found to measure"
+        low = [m for m in measured if m[1] < 4.5]
+        assert low == [], f"{theme}: contrast below 4.5:1: {low}"
+        page.screenshot(path=str(SCREENSHOTS / shot), full_page=False)

@@ -141,3 +141,18 @@ def test_loading_a_spec_says_which_settings_do_not_apply(configurator: Configura
     assert configurator.errors == []
     assert configurator.spec.auth.issuer == "<OIDC_ISSUER_URL>"
     assert "auth.issuer" in configurator.actions.message.value
+
+
+def test_the_add_button_names_a_new_data_plane() -> None:
+    from flytekit_deploy.widgets.editors import ListEditor
+    from flytekit_deploy.widgets.form import Form
+
+    form = Form(lambda: None)
+    form.set_value("model", "multi-cluster")
+    editor = form.editor("clusters.data_planes")
+    assert isinstance(editor, ListEditor)
+    before = len(editor.rows)
+    editor.add_button.click()
+    editor.add_button.click()
+    names = [row.fields["name"].raw() for row in editor.rows[before:]]
+    assert names == [f"dataplane-{before + 1}", f"dataplane-{before + 2}"]

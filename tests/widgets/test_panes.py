@@ -54,3 +54,20 @@ def test_errors_are_applied_as_results() -> None:
     renderer = DebouncedRender(0, work, lambda result, _seconds: applied.append(result))
     renderer.request(1)
     assert isinstance(applied[0], RuntimeError)
+
+
+def test_the_diagram_can_be_fitted_zoomed_and_downloaded_full_size(configurator) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import re
+
+    panes = configurator.panes
+    configurator.wait_for_panes()
+    svg = configurator.diagram_svg
+    assert svg.startswith("<") and "<svg" in svg
+    assert panes.diagram_zoom.value == "1" and "fd-fit" not in panes.diagram_svg._dom_classes
+    panes.diagram_zoom.value = "fit"
+    assert "fd-fit" in panes.diagram_svg._dom_classes and panes.diagram_svg.value == svg
+    panes.diagram_zoom.value = "2"
+    assert panes.diagram_svg.value.startswith('<div style="zoom:2">') and svg in panes.diagram_svg.value
+    link = re.search(r'href="data:image/svg\+xml;base64,([^"]+)"', panes.diagram_download.value)
+    assert link and base64.b64decode(link.group(1)).decode() == svg

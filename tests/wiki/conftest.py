@@ -25,6 +25,17 @@ def fixture_copy():
     return copy_fixtures
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_diagram_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Builds in tests share one diagram cache of their own, not the user's: a "cold" build renders for real."""
+    from flytekit_deploy.wiki.mermaid import SHARED_CACHE_ENV
+
+    folder = tmp_path_factory.mktemp("shared-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SHARED_CACHE_ENV, str(folder))
+        yield folder / "mermaid"
+
+
 @pytest.fixture(scope="session")
 def built_wiki(tmp_path_factory: pytest.TempPathFactory):
     """(notebooks folder, site folder, report) of a cold build of the fixtures."""

@@ -69,12 +69,12 @@ def test_pages_stay_offline_and_render(browser, base: str) -> None:
             assert page.locator("pre.mermaid, .jp-Mermaid").count() == 0, f"{name}: unrendered mermaid"
             figures = page.locator("figure.fd-mermaid")
             for i in range(figures.count()):
-                svg = figures.nth(i).locator("> svg")
+                svg = figures.nth(i).locator(".fd-diagram-frame > svg")
                 assert svg.count() == 1, f"{name}: diagram {i + 1} is not an <svg>"
                 box = svg.bounding_box()
                 assert box and box["width"] > 50 and box["height"] > 20, f"{name}: diagram {i + 1} not drawn"
         page.goto(base + "01-intro.html")
-        assert page.locator("figure.fd-mermaid > svg").count() == 2
+        assert page.locator("figure.fd-mermaid .fd-diagram-frame > svg").count() == 2
         page.goto(base + "02-other.html")
         assert page.locator(".fd-widget input[type=range]").input_value() == "3"
     finally:
@@ -147,5 +147,47 @@ def test_theme_follows_the_system_and_the_toggle_sticks(browser, base: str) -> N
         assert root.get_attribute("data-theme") == "light", "the choice is remembered across pages"
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background in {"rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}
+    finally:
+        context.close()
+
+
+def test_diagrams_fit_keep_line_breaks_zoom_and_follow_the_theme(browser, built_wiki) -> None:
+    """At 1280 px: the diagram fits its column, no label below 10 px, the <br/> label is two lines; zoom in widens it
+    and lets the frame scroll, Fit restores it, open-full-size opens the SVG in a page of its own; dark theme paints
+    it dark."""
+    from .diagram_metrics import luminance, measure
+
+    _, site, _, _ = built_wiki
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(site.as_uri() + "/01-intro.html")
+        before = measure(page)
+        assert len(before) == 2
+        for diagram in before:
+            assert diagram["width"] <= diagram["column"] + 1 and not diagram["scrolls"], diagram
+            assert diagram["smallest"] >= 10, diagram
+            assert not diagram["literal"] and diagram["lost"] == 0, diagram
+        assert sum(d["breaks"] for d in before) >= 1, "the 'Kubernetes API<br/>cluster flyte' label keeps its break"
+        assert before[0]["filter"] == "none" and luminance(before[0]["background"]) > 0.9
+        figure = page.locator("figure.fd-mermaid").first
+        figure.hover()
+        for _ in range(4):
+            figure.get_by_role("button", name="Zoom in").click()
+        zoomed = measure(page)[0]
+        assert zoomed["width"] > before[0]["width"] * 1.5
+        figure.get_by_role("button", name="Fit to width").click()
+        assert abs(measure(page)[0]["width"] - before[0]["width"]) < 1
+        with context.expect_page() as opened:
+            figure.get_by_role("button", name="Open full size").click()
+        full = opened.value
+        full.wait_for_load_state()
+        assert full.url.startswith("blob:") and full.locator("svg").count() == 1
+        full.close()
+        page.locator("#fd-theme-toggle").click()
+        dark = measure(page)[0]
+        assert "invert" in dark["filter"] and luminance(dark["background"]) < 0.2
+        pre_styles = page.eval_on_selector_all("#fd-content pre", "els => els.map(e => getComputedStyle(e).whiteSpace)")
+        assert pre_styles and set(pre_styles) == {"pre"}, "code scrolls sideways instead of wrapping mid-word"
     finally:
         context.close()

@@ -77,8 +77,15 @@ def test_pages_have_shell_toc_and_prev_next(built_wiki) -> None:
     assert intro.select_one("a[rel=next]")["href"] == "02-other.html"
     assert intro.select_one("a[rel=prev]")["href"] == "index.html"
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    listed = [(a["href"], a.get_text()) for a in home.select(".fd-chapters > li > a")]
+    listed = [(a["href"], a.get_text()) for a in home.select(".fd-chapters > li > a:not(.fd-notebook-link)")]
     assert listed == list(zip(CHAPTERS, ["Introduction", "Other chapter", "Downloads"], strict=True))
+    notebooks = [a["href"] for a in home.select(".fd-chapters > li > a.fd-notebook-link")]
+    assert notebooks == [f"notebooks/{name.replace('.html', '.ipynb')}" for name in CHAPTERS]
+    assert all((site / href).is_file() for href in notebooks), "the index offers every chapter's notebook"
+    page_link = intro.select_one(".fd-source a.fd-notebook-link")
+    assert page_link is not None and page_link["href"] == "notebooks/01-intro.ipynb"
+    committed = json.loads((site / "notebooks" / "01-intro.ipynb").read_text(encoding="utf-8"))
+    assert all(c.get("outputs", []) == [] for c in committed["cells"]), "the download is the notebook as written"
     assert "aurora" in home.get_text(), "the contents page shows each chapter's first paragraph"
 
 
@@ -86,7 +93,7 @@ def test_links_between_chapters_point_to_pages(built_wiki) -> None:
     _, site, _, _ = built_wiki
     hrefs = {value for page in CHAPTERS for _, name, value, _ in _refs((site / page).read_text()) if name == "href"}
     assert {"02-other.html", "02-other.html#Details", "01-intro.html", "01-intro.html#Architecture"} <= hrefs
-    assert not [h for h in hrefs if ".ipynb" in h]
+    assert not [h for h in hrefs if ".ipynb" in h and not h.startswith("notebooks/")], "only downloads name notebooks"
 
 
 def test_mermaid_fences_become_inline_svg(built_wiki) -> None:
@@ -238,3 +245,49 @@ def test_refuses_an_output_folder_holding_the_notebooks(tmp_path: Path) -> None:
 def test_missing_notebooks_folder_is_user_input_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="notebooks folder not found"):
         build_site(tmp_path / "nope", tmp_path / "site", progress=None)
+
+
+def test_ctrl_c_prints_one_line_and_keeps_the_old_site(pinned_package, tmp_path: Path) -> None:
+    """SIGINT to the whole process group (what a terminal's Ctrl-C does) while a cell runs: exit 130, one line on
+    stderr, no traceback from the parent or the workers, the earlier site byte for byte, no staging left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    notebooks = _one_chapter(tmp_path / "nb")
+    out = tmp_path / "site"
+    build_site(notebooks, out, progress=None)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    _one_chapter(tmp_path / "nb", "import time\nprint('started', flush=True)\ntime.sleep(120)")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flytekit_deploy.cli", "wiki", "build", "--notebooks", str(notebooks), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not list(tmp_path.glob(".site.staging-*/.cache/notebooks")):
+            time.sleep(0.2)
+        time.sleep(4)  # the worker has started the kernel and the sleeping cell
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert stderr.strip().splitlines() == [f"wiki: interrupted; the site at {out} is unchanged"]
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name]
+
+
+def test_diagrams_are_shared_across_output_folders(built_wiki, fixture_copy, pinned_package, tmp_path: Path) -> None:
+    """The diagram cache is content-addressed and shared: a build into another folder renders nothing again."""
+    from flytekit_deploy.wiki.mermaid import shared_cache_dir
+
+    shared = shared_cache_dir()
+    assert shared is not None and len(list(shared.glob("*.svg"))) >= 3
+    notebooks = fixture_copy(tmp_path / "nb")
+    report = build_site(notebooks, tmp_path / "elsewhere", progress=None)
+    assert report.executed == 3 and report.diagrams_rendered == 0

@@ -60,6 +60,38 @@ def test_chapter_problems_are_user_input_errors(tmp_path: Path) -> None:
         discover_chapters(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"name": "package.json", "version": "1.0"}', "no nbformat 4"),
+        ("[1, 2, 3]", "top level is a list"),
+        ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": {}}', "no list of cells"),
+        ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "x"}]}', "cell 1"),
+    ],
+)
+def test_valid_json_that_is_no_notebook_is_named_and_exits_2(tmp_path: Path, text: str, why: str) -> None:
+    """The build stops before any worker starts, naming the file; the CLI exits 2 and writes no site."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "nb" / "01-settings.ipynb"
+    path.parent.mkdir()
+    path.write_text(text)
+    with pytest.raises(UserInputError, match=why) as caught:
+        discover_chapters(path.parent)
+    assert str(path) in caught.value.render()
+    assert "not a Jupyter notebook" in caught.value.render() or "not a readable" in caught.value.render()
+    result = subprocess.run(
+        [sys.executable, "-m", "flytekit_deploy.cli", "wiki", "build", "--notebooks", str(path.parent), "-o",
+         str(tmp_path / "site")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "01-settings.ipynb" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3
+    assert not (tmp_path / "site").exists()
+
+
 # --- cache key -------------------------------------------------------------------------------------------------
 def test_cache_key_follows_sources_not_outputs(tmp_path: Path) -> None:
     path = _write_nb(tmp_path / "01-a.ipynb", nbformat.v4.new_code_cell("print(1)"))
@@ -305,3 +337,20 @@ def test_a_kernel_that_never_answers_twice_is_a_clear_error(monkeypatch, tmp_pat
     (problem,) = caught.value.problems
     assert problem.path == "01-x.ipynb"
     assert "did not answer" in problem.message and "Address already in use" in problem.message
+
+
+def test_a_repeated_heading_id_is_renumbered_with_its_anchor() -> None:
+    """Chapter 12's title and first section were both ``Multi-cluster-deployment``: links jumped to the title."""
+    from bs4 import BeautifulSoup
+
+    from flytekit_deploy.wiki.postprocess import _number_headings
+
+    html = (
+        '<main><h1 id="A">A<a class="anchor-link" href="#A">¶</a></h1>'
+        '<h3 id="A">A<a class="anchor-link" href="#A">¶</a></h3><h3 id="A-2">A 2</h3></main>'
+    )
+    main = BeautifulSoup(html, "html.parser").main
+    headings = _number_headings(main)
+    ids = [tag["id"] for tag in main.find_all(id=True)]
+    assert len(ids) == len(set(ids)) == 3
+    assert headings[0][1] == "A-3" and main.find(id="A-3").a["href"] == "#A-3"

@@ -5,9 +5,9 @@ from ...spec import ChartName
 from ..chart import Chart
 from .emitter import emit
 from .layout import LAYOUT
-from .read import read
+from .read import prepare, read
 
-__all__ = ["CHART", "emit", "read", "LAYOUT"]
+__all__ = ["CHART", "emit", "read", "prepare", "LAYOUT"]
 
 CHART = Chart(
     name=ChartName.FLYTE_BINARY,
@@ -15,5 +15,6 @@ CHART = Chart(
     main_chart=True,
     single_process=True,
     read=read,
+    prepare_import=prepare,
     layout=LAYOUT,
 )

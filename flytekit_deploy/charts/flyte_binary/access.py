@@ -36,7 +36,7 @@ def add_auth(draft: Draft) -> None:
         "oidc": {"baseUrl": auth.issuer, "clientId": auth.client_id},
         "internal": {"clientId": auth.service_client_id},
         "flyteClient": {
-            "clientId": auth.flytectl_client_id,
+            "clientId": auth.login_client_id,
             "redirectUri": auth.flytectl_redirect_uri,
             "scopes": list(auth.flytectl_scopes),
         },
@@ -54,7 +54,7 @@ def add_auth(draft: Draft) -> None:
     else:
         keys[AUTH_CONFIG_KEY] = (
             "a Flyte config file: auth.appAuth.selfAuthServer.staticClients.flytepropeller.client_secret: "
-            "<bcrypt hash of client_secret>"
+            "<base64 of the bcrypt hash of client_secret: flytekit-deploy secrets auth-client>"
         )
         draft.put(
             "configuration.inlineSecretRef", secret_name, f"{AUTH_CONFIG_KEY} of {secret_name}: the hash, not inline"
@@ -97,11 +97,12 @@ def add_ingress(draft: Draft) -> None:
     """``ingress`` (and gRPC Service annotations): class, annotations and TLS for the chosen controller."""
     spec = draft.spec
     ingress = spec.ingress
-    if not ingress.enabled:
-        draft.notes.append(
-            f"No Ingress: reach Flyte with kubectl -n {spec.namespace} port-forward "
-            f"svc/{fullname(spec)}-http 8088 and svc/{fullname(spec)}-grpc 8089."
-        )
+    if not ingress.chart_ingress:  # none (port-forward) or Gateway API routes (charts/gateway_api)
+        if not ingress.enabled:
+            draft.notes.append(
+                f"No Ingress: reach Flyte with kubectl -n {spec.namespace} port-forward "
+                f"svc/{fullname(spec)}-http 8088 and svc/{fullname(spec)}-grpc 8089."
+            )
         return
     controller, tls = ingress.controller, ingress.tls
     block: dict[str, Any] = {}

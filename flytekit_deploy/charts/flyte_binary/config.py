@@ -32,6 +32,7 @@ from ...spec import (
     LogProvider,
     Profile,
     SecretRef,
+    StorageCredentials,
 )
 from ..base import SecretSpec
 from ..common import cluster_of, deep_merge, set_path
@@ -272,10 +273,19 @@ def _k8s_plugin(spec: DeploymentSpec) -> dict[str, Any]:
     """``plugins.k8s``: what every task pod gets from the environment."""
     k8s: dict[str, Any] = {"inject-finalizer": True}
     cloud = cloud_of(spec)
+    store = store_of(spec)
     env: list[dict[str, Any]] = list(cloud.task_pod_env(spec))
-    env += store_of(spec).task_pod_env(spec, inline=False)
+    env += store.task_pod_env(spec, inline=False)
     if env:
         k8s["default-env-vars"] = env
+    if (
+        store.key_variables
+        and spec.storage.credentials is StorageCredentials.SECRET
+        and inline_secret(spec, spec.storage.access_key) is None
+    ):
+        # task pods need the keys too: propeller copies them from its own environment (the Secret fills it, see
+        # deployment.extraEnvVars); they then stand in the task pods' spec, readable by whoever can read pods
+        k8s["default-env-vars-from-env"] = {task: backend for _attr, backend, task in store.key_variables}
     k8s.update(cloud.task_pod_plugin(spec))
     identity = identity_of(spec)
     if identity is not None and identity.pod_labels:

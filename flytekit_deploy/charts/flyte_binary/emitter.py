@@ -50,9 +50,6 @@ CONFIGURATION_ORDER = [
     "externalSecretRef", "inline", "inlineConfigMap", "inlineSecretRef", "labels", "annotations",
 ]  # fmt: skip
 
-_S3_ENV = (("AWS_ACCESS_KEY_ID", "access_key"), ("AWS_SECRET_ACCESS_KEY", "secret_key"))
-
-
 # ---- sections ---------------------------------------------------------------------------------------------------
 
 
@@ -165,7 +162,7 @@ def _storage(draft: Draft) -> None:
 def _storage_keys_from_secret(draft: Draft) -> None:
     spec = draft.spec
     env: list[dict[str, Any]] = []
-    for variable, attribute in _S3_ENV:
+    for attribute, variable, _task_variable in store_of(spec).key_variables:
         ref = getattr(spec.storage, attribute)
         assert ref is not None  # the spec requires both keys with credentials: secret
         env.append({"name": variable, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}})
@@ -177,8 +174,9 @@ def _storage_keys_from_secret(draft: Draft) -> None:
         )
     draft.put("deployment.extraEnvVars", env, "object store keys from a Secret, read by the AWS SDK")
     draft.notes.append(
-        "Task pods also need the store's keys (FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY): put them in a "
-        "Secret in each project namespace and list it in configuration.inline.plugins.k8s.default-env-from-secrets."
+        "Task pods get the store's keys as FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, copied by propeller "
+        "from these variables (plugins.k8s.default-env-vars-from-env): anyone who can read pods in a project "
+        "namespace can read them; prefer a workload identity where the store offers one."
     )
 
 

@@ -11,24 +11,108 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...clouds import StoreFacts, cloud_for, identities, recognise, stores
+from ...clouds import StoreFacts, cloud_for, identities, stores
 from ...spec import Environment, IdentityMode
-from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of
+from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of, weigh_environment
+from ..tree import get, resolve_values_refs, set_in, split
 
-__all__ = ["read"]
+__all__ = ["read", "prepare", "TPL_PATHS"]
+
+TPL_PATHS: tuple[str, ...] = (
+    "clusterResourceTemplates.annotations",
+    "clusterResourceTemplates.labels",
+    "commonAnnotations",
+    "commonLabels",
+    "configuration.annotations",
+    "configuration.auth.authorizedUris",
+    "configuration.connectorService",
+    "configuration.inline",
+    "configuration.labels",
+    "deployment.annotations",
+    "deployment.args",
+    "deployment.command",
+    "deployment.extraEnvVars",
+    "deployment.extraPodSpec",
+    "deployment.extraVolumeMounts",
+    "deployment.extraVolumes",
+    "deployment.genAdminAuthSecret.args",
+    "deployment.genAdminAuthSecret.command",
+    "deployment.initContainers",
+    "deployment.labels",
+    "deployment.lifecycleHooks",
+    "deployment.livenessProbe",
+    "deployment.podAnnotations",
+    "deployment.podLabels",
+    "deployment.preInitContainers",
+    "deployment.readinessProbe",
+    "deployment.sidecars",
+    "deployment.startupProbe",
+    "deployment.waitForDB.args",
+    "deployment.waitForDB.command",
+    "ingress.commonAnnotations",
+    "ingress.grpcAnnotations",
+    "ingress.grpcExtraPaths.append",
+    "ingress.grpcExtraPaths.prepend",
+    "ingress.grpcTls",
+    "ingress.httpAnnotations",
+    "ingress.httpExtraPaths.append",
+    "ingress.httpExtraPaths.prepend",
+    "ingress.httpTls",
+    "ingress.labels",
+    "ingress.tls",
+    "rbac.annotations",
+    "rbac.labels",
+    "service.annotations",
+    "service.commonAnnotations",
+    "service.extraPorts",
+    "service.grpcAnnotations",
+    "service.httpAnnotations",
+    "service.labels",
+    "serviceAccount.annotations",
+    "serviceAccount.imagePullSecrets",
+    "serviceAccount.labels",
+)
+"""The values flyte-binary's templates pass through ``tpl`` (``tpl ( .Values.X | toYaml ) .``): only there does a
+``{{ .Values.userSettings.x }}`` reference mean the value it names. tests/charts compares it with the templates."""
+
+
+def prepare(values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Resolve ``{{ .Values.* }}`` references where flyte-binary's ``tpl`` would (:data:`TPL_PATHS`); elsewhere the
+    chart writes them literally, and so does the importer. ``userSettings`` goes once nothing refers to it."""
+    wanted = dict(values)
+    resolved: list[str] = []
+    for path in TPL_PATHS:
+        parts = split(path)
+        node = get(values, parts, None)
+        if node is None:
+            continue
+        after = resolve_values_refs(node, values)
+        if after != node:
+            set_in(wanted, parts, after)
+            resolved.append(path)
+    notes = (
+        [f"resolved {{{{ .Values.* }}}} references as flyte-binary's tpl does in: {', '.join(resolved)}"]
+        if resolved
+        else []
+    )
+    rest = {k: v for k, v in wanted.items() if k != "userSettings"}
+    if isinstance(wanted.get("userSettings"), Mapping) and ".Values.userSettings" not in repr(rest):
+        del wanted["userSettings"]
+        notes.append("userSettings was resolved into the keys that referenced it and dropped")
+    return wanted, notes
+
 
 _CLASS_TO_CONTROLLER = {"alb": "alb", "nginx": "nginx", "gce": "gce", "contour": "contour", "traefik": "traefik"}
 
 
 def _environment(r: Reader) -> None:
-    """The cloud, from the identity annotation or the storage provider (the file never names it)."""
-    found = identity_kind(r.peek("serviceAccount.annotations"))
+    """The cloud, weighed from the identity annotation and the storage provider (the file never names it)."""
+    env = weigh_environment(r, ["serviceAccount.annotations"], _store_facts(r)).environment.value
+    found = identity_kind(r.peek("serviceAccount.annotations"), env)
     if found is not None:
-        env, mode, backend = found
+        _env, mode, backend = found
         r.take(f'serviceAccount.annotations["{_annotation(mode)}"]')
         r.put("identity.backend", backend)
-    else:
-        env = recognise(_store_facts(r)).environment.value
     r.put("environment", env)
 
 

@@ -19,6 +19,18 @@ _ALB_SSL_REDIRECT = (
 _PROPELLER_STATIC_CLIENT_HASH = "<FLYTEPROPELLER_CLIENT_SECRET_BCRYPT_BASE64>"
 
 
+_CLI_LOGIN = {
+    "redirect_uris": ["http://localhost:53593/callback", "http://localhost:12345/callback"],
+    "grant_types": ["refresh_token", "authorization_code"],
+    "response_types": ["code", "token"],
+    "scopes": ["all", "offline", "access_token"],
+    "public": True,
+}
+_CLI_STATIC_CLIENTS = {name: {"id": name, **_CLI_LOGIN} for name in ("flytectl", "flyte-cli")}
+"""FlyteAdmin's default public clients (the generated reference's staticClients default), kept when the kit sets
+the service client."""
+
+
 def _admin_note(parts: Parts, text: str) -> None:
     """Ingress and login caveats concern the releases that serve people (not data planes)."""
     parts.note(text, ADMIN_ROLES)
@@ -112,11 +124,17 @@ def add_ingress(spec: DeploymentSpec, parts: Parts) -> None:
     if grpc_annotations:
         for service in ("flyteadmin", "datacatalog"):
             parts.add({service: {"service": {"annotations": dict(grpc_annotations)}}})
-    if not ingress.enabled:
+    if not ingress.chart_ingress:  # none (port-forward) or Gateway API routes (charts/gateway_api)
         parts.add(
             {"common": {"ingress": {"enabled": False}}},
-            {"common.ingress": "no Ingress: reach Flyte with kubectl port-forward"},
+            {
+                "common.ingress": "no chart Ingress: the Gateway API routes in gateway-api.yaml lead here"
+                if ingress.enabled
+                else "no Ingress: reach Flyte with kubectl port-forward"
+            },
         )
+        if ingress.enabled:
+            return
         _admin_note(
             parts,
             f"No ingress: kubectl -n {spec.namespace} port-forward svc/flyteconsole 8080:80 for the console and "
@@ -171,7 +189,7 @@ def add_auth(spec: DeploymentSpec, parts: Parts) -> None:
     public = public_url(spec)
     authorized = list(auth.authorized_uris) or ([public] if public else [])
     flyte_client: dict[str, Any] = {
-        "clientId": auth.flytectl_client_id,
+        "clientId": auth.login_client_id,
         "redirectUri": auth.flytectl_redirect_uri,
         "scopes": list(auth.flytectl_scopes),
     }
@@ -189,16 +207,19 @@ def add_auth(spec: DeploymentSpec, parts: Parts) -> None:
                         "response_types": ["token"],
                         "scopes": ["all", "offline", "access_token"],
                         "public": False,
-                    }
+                    },
+                    # Flyte zeroes a config map before decoding it (flytestdlib ZeroFields): listing only the
+                    # service client would drop the built-in CLI clients, and flytectl/pyflyte login would fail.
+                    **_CLI_STATIC_CLIENTS,
                 }
             },
         }
         _admin_note(
             parts,
-            "Internal authorization server: replace " + _PROPELLER_STATIC_CLIENT_HASH + " with the base64 bcrypt "
-            "hash of the service client secret: python -c 'import base64,bcrypt; print(base64.b64encode("
-            'bcrypt.hashpw(b"<secret>", bcrypt.gensalt(6))).decode())\'. Without it FlyteAdmin keeps its built-in '
-            "development secret for that client.",
+            "Internal authorization server: replace " + _PROPELLER_STATIC_CLIENT_HASH + " with the base64 of the "
+            "bcrypt hash of the service client secret (Flyte decodes that []byte field as base64; a bare hash makes "
+            "FlyteAdmin exit at start): `flytekit-deploy secrets auth-client` prints the raw secret (for the "
+            "client_secret key of the auth Secret) and the value to put here.",
         )
     else:
         metadata = (

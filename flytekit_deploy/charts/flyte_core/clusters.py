@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...clouds import cloud_of
 from ...spec import DataPlane, DeploymentSpec, TlsMode
 from ..base import SecretSpec
 
@@ -25,6 +26,20 @@ CREDENTIALS_MOUNT = "/var/run/credentials"
 whenever ``labelClusterMap`` is set; FlyteAdmin gets the same mount through ``additionalVolumes``."""
 _IN_CLUSTER_API = "https://kubernetes.default.svc"
 _IN_CLUSTER_CREDENTIALS = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+DATACATALOG_GRPC_PORT = 89
+"""Port of the gRPC port of flyte-core's ``datacatalog`` Service (templates/datacatalog/service.yaml)."""
+DATACATALOG_ADDRESS = "<DATACATALOG_INTERNAL_ADDRESS>"
+"""The control plane's internal load balancer for DataCatalog: known once the control plane is installed."""
+# Upstream (multicluster.rst): DataCatalog "is not exposed via the ingress by default and does not have its own
+# authentication mechanism"; data planes reach it through an internal load balancer Service, made internal by the
+# cloud's annotations (Cloud.internal_lb_annotations).
+
+
+def catalog_endpoint(spec: DeploymentSpec) -> str:
+    """How data planes reach DataCatalog: the control plane's internal load balancer, port 89 (plain gRPC)."""
+    return f"dns:///{DATACATALOG_ADDRESS}:{DATACATALOG_GRPC_PORT}"
 
 
 def admin_endpoint(spec: DeploymentSpec) -> str:
@@ -87,6 +102,9 @@ def control_plane_profile(spec: DeploymentSpec) -> tuple[dict[str, Any], dict[st
         },
         "flytepropeller": {"enabled": runs},
         "flyteconnector": {"enabled": False},
+        "datacatalog": {
+            "service": {"type": "LoadBalancer", "annotations": dict(cloud_of(spec).internal_lb_annotations)}
+        },
         "configmap": {
             "clusters": {
                 "labelClusterMap": _label_cluster_map(spec.clusters.data_planes),
@@ -98,6 +116,8 @@ def control_plane_profile(spec: DeploymentSpec) -> tuple[dict[str, Any], dict[st
         "configmap.clusters": "data planes by execution label (weights share a label's executions) and how "
         f"FlyteAdmin reaches their API servers (tokens from the Secret {CREDENTIALS_SECRET})",
         "flyteadmin.additionalVolumes": f"mounts {CREDENTIALS_SECRET} at {CREDENTIALS_MOUNT}",
+        "datacatalog.service": "an internal load balancer: data planes' propeller reads and writes the cache "
+        "through it (the Ingress routes only FlyteAdmin and the console)",
         "flytepropeller": "control plane: propeller runs here only if it also runs workloads"
         + (" (it does, with in-cluster credentials)" if runs else " (it does not)"),
     }
@@ -120,7 +140,8 @@ def data_plane_profile(spec: DeploymentSpec, plane: DataPlane) -> tuple[dict[str
         "common": {"ingress": {"enabled": False}},
         "configmap": {
             "admin": {"admin": {"endpoint": endpoint, "insecure": insecure}},
-            "catalog": {"catalog-cache": {"endpoint": endpoint, "insecure": insecure}},
+            # plain gRPC through the internal L4 load balancer (DataCatalog serves no TLS itself)
+            "catalog": {"catalog-cache": {"endpoint": catalog_endpoint(spec), "insecure": True}},
         },
     }
     comments = {
@@ -131,6 +152,8 @@ def data_plane_profile(spec: DeploymentSpec, plane: DataPlane) -> tuple[dict[str
         "flyteconsole": "data plane: the console runs on the control plane",
         "workflow_scheduler": "data plane: schedules fire on the control plane",
         "configmap.admin": f"propeller reports to the control plane's FlyteAdmin at {endpoint}",
+        "configmap.catalog": f"the control plane's DataCatalog through its internal load balancer ({DATACATALOG_ADDRESS}:"
+        f"{DATACATALOG_GRPC_PORT}; `kubectl get svc datacatalog` on the control plane shows the address)",
         "cluster_resource_manager": "off: the control plane's cluster resource sync (which mounts "
         f"{CREDENTIALS_SECRET}) creates the project namespaces here",
     }

@@ -9,7 +9,7 @@ from ...clouds import identity_of, store_of
 from ...spec import DeploymentSpec, StorageCredentials
 from ..base import SecretSpec
 from ..flyte_deps.emitter import uses_deps_minio, uses_deps_postgres
-from .parts import ADMIN_ROLES, EVERY_ROLE, Parts, resources_values
+from .parts import ADMIN_ROLES, EVERY_ROLE, PROPELLER_ROLES, Parts, resources_values
 
 __all__ = [
     "STORAGE_CONFIG_SECRET",
@@ -104,9 +104,37 @@ def _storage_secret(spec: DeploymentSpec, parts: Parts) -> None:
     parts.note(
         f"Storage keys: put the same settings as storage.custom in the values, plus the keys, into Secret "
         f"{STORAGE_CONFIG_SECRET} as storage.yaml (for S3-compatible stores: stow.config.auth_type: accesskey, "
-        "access_key_id, secret_key). Task pods need the keys too (FLYTE_AWS_ACCESS_KEY_ID / "
-        "FLYTE_AWS_SECRET_ACCESS_KEY), e.g. from a pod template in each project namespace."
+        "access_key_id, secret_key). Task pods get the keys as FLYTE_AWS_ACCESS_KEY_ID / FLYTE_AWS_SECRET_ACCESS_KEY, "
+        "copied by FlytePropeller from its own environment: anyone who can read pods in a project namespace can "
+        "read them."
     )
+
+
+def _task_keys_through_propeller(spec: DeploymentSpec, parts: Parts) -> dict[str, str]:
+    """The store's keys for task pods: FlytePropeller gets them as env vars from the person's Secret and copies
+    them into every task pod (``default-env-vars-from-env``). They then stand in the task pods' spec."""
+    env: list[dict[str, Any]] = []
+    variables = [(attribute, task_variable) for attribute, _backend, task_variable in store_of(spec).key_variables]
+    for attribute, variable in variables:
+        ref = getattr(spec.storage, attribute)
+        assert ref is not None  # the spec requires both keys with credentials: secret
+        env.append({"name": variable, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}})
+        parts.secret(
+            PROPELLER_ROLES,
+            SecretSpec(
+                name=ref.name,
+                namespace=spec.namespace,
+                keys={ref.key: f"object store {attribute.replace('_', ' ')}"},
+                cluster="",
+                purpose="task pods read and write the buckets with these keys (through FlytePropeller)",
+                spec_paths=[f"storage.{attribute}"],
+            ),
+        )
+    parts.add(
+        {"flytepropeller": {"podEnv": env}},
+        {"flytepropeller.podEnv": "the object store keys, from the Secret, for propeller to hand to task pods"},
+    )
+    return {variable: variable for _attribute, variable in variables}
 
 
 def _task_pod_storage(spec: DeploymentSpec, parts: Parts, inline: bool) -> None:
@@ -116,11 +144,16 @@ def _task_pod_storage(spec: DeploymentSpec, parts: Parts, inline: bool) -> None:
     identity = identity_of(spec)
     if identity is not None and identity.pod_labels:
         labels.append(dict(identity.pod_labels))
+    keys_from_env: dict[str, str] = {}
+    if not inline and spec.storage.credentials is StorageCredentials.SECRET and store_of(spec).key_variables:
+        keys_from_env = _task_keys_through_propeller(spec, parts)
     k8s: dict[str, Any] = {}
     if env:
         k8s["default-env-vars"] = env
     if labels:
         k8s["default-labels"] = labels
+    if keys_from_env:
+        k8s["default-env-vars-from-env"] = keys_from_env
     if k8s:
         parts.add(
             {"configmap": {"k8s": {"plugins": {"k8s": k8s}}}},

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...clouds import StoreFacts, cloud_for, identities, recognise, stores
+from ...clouds import StoreFacts, cloud_for, identities, stores
 from ...spec import Environment, IdentityMode, SchedulerKind
 from ..flyte_binary.read import _arn, _custom_data
-from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of
+from ..reading import Reader, identity_kind, placeholder_or, scalar, sslmode_of, weigh_environment
 from ..tree import resolve_values_refs
 
 __all__ = ["read", "prepare", "SERVICES"]
@@ -33,8 +33,8 @@ _PREFIX = re.compile(r"^(?P<scheme>s3|gs|abfs|abfss)://(?P<bucket>[^/@]+)(@[^/]+
 
 def _environment(r: Reader) -> None:
     """The cloud, from the services' identity annotations or the storage type."""
-    found = identity_kind(r.peek("flyteadmin.serviceAccount.annotations"))
-    cloud = cloud_for(Environment(found[0])) if found is not None else recognise(_store_facts(r))
+    paths = [f"{block}.serviceAccount.annotations" for _name, block in SERVICES]
+    cloud = weigh_environment(r, paths, _store_facts(r))
     r.put("environment", cloud.environment.value)
     # only a workstation's file is a sandbox: flyte-core's own storage type for flyte-deps' MinIO says so
     r.put("model", "sandbox" if cloud.evidence(StoreFacts("sandbox")) else "single-cluster")
@@ -49,9 +49,10 @@ def _store_facts(r: Reader) -> StoreFacts:
 
 
 def _identity(r: Reader) -> None:
-    backend = identity_kind(r.peek("flyteadmin.serviceAccount.annotations"))
-    propeller = identity_kind(r.peek("flytepropeller.serviceAccount.annotations"))
-    catalog = identity_kind(r.peek("datacatalog.serviceAccount.annotations"))
+    env = r.got("environment")
+    backend = identity_kind(r.peek("flyteadmin.serviceAccount.annotations"), env)
+    propeller = identity_kind(r.peek("flytepropeller.serviceAccount.annotations"), env)
+    catalog = identity_kind(r.peek("datacatalog.serviceAccount.annotations"), env)
     if backend is None:
         return
     r.put("identity.backend", backend[2])

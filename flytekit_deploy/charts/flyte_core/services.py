@@ -125,9 +125,10 @@ def add_scheduler(spec: DeploymentSpec, parts: Parts) -> None:
                 "region": region,
                 "scheduleQueueName": scheduler.aws_queue,
                 "accountId": account,
-                "reconnectAttempts": 10,
-                "reconnectDelaySeconds": 30,
             },
+            # scheduler-level keys (runtime/interfaces SchedulerConfig); inside workflowExecutor Flyte ignores them
+            "reconnectAttempts": 10,
+            "reconnectDelaySeconds": 30,
         }
     }
     parts.add(

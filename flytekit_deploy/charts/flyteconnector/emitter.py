@@ -10,7 +10,7 @@ AWS Batch is no connector: FlytePropeller submits Batch jobs itself (the ``aws_a
 only connector is AWS Batch needs no connector release; the main chart's emitter configures that plugin.
 
 Credentials never go into the values: the chart's own ``connectorSecret.secretData`` would put them there, so it
-is switched off and the person's Secrets are mounted where the connectors read them (``/etc/secrets``).
+is switched off and the person's Secrets reach the connectors as the ``_FSEC_<KEY>`` env vars flytekit reads.
 """
 
 from __future__ import annotations
@@ -59,8 +59,6 @@ _SECRET_FILE: dict[ConnectorKind, str] = {
 """File name (under /etc/secrets) a connector reads its credential from, where flytekit fixes it. Other kinds
 read the file named like the Secret key the spec gives."""
 
-_GOOGLE_CREDENTIALS_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
-
 
 def connector_endpoint(spec: DeploymentSpec) -> str:
     """The in-cluster gRPC address of the connector Service, as FlytePropeller's ``connector-service`` plugin takes
@@ -82,25 +80,26 @@ def _secret_file(connector: Connector) -> str:
     return _SECRET_FILE.get(connector.kind, connector.secret.key)
 
 
-def _secret_mounts(connectors: list[Connector]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One projected volume at /etc/secrets gathering every connector credential under the file name it is read
-    from; Secrets are listed in spec order, each with the keys it contributes."""
-    sources: dict[str, list[dict[str, str]]] = {}
+SECRET_ENV_PREFIX = "_FSEC_"
+"""flytekit's SecretsManager reads a secret from the env var ``_FSEC_<KEY>`` before the file /etc/secrets/<key>."""
+
+
+def _secret_env(connectors: list[Connector]) -> list[dict[str, Any]]:
+    """One env var per connector credential, read from the person's Secret under the name flytekit looks up.
+
+    Not a volume: flyteconnector v1.16.8 renders ``additionalVolumeMounts`` after ``resources:`` (the manifest does
+    not parse) and already mounts its own Secret at /etc/secrets, so a second mount there is rejected."""
+    env: list[dict[str, Any]] = []
     for connector in connectors:
         if connector.secret is None:
             continue
-        items = sources.setdefault(connector.secret.name, [])
-        item = {"key": connector.secret.key, "path": _secret_file(connector)}
-        if item not in items:
-            items.append(item)
-    if not sources:
-        return [], []
-    volume = {
-        "name": "connector-secrets",
-        "projected": {"sources": [{"secret": {"name": name, "items": items}} for name, items in sources.items()]},
-    }
-    mount = {"name": "connector-secrets", "mountPath": SECRETS_DIR, "readOnly": True}
-    return [volume], [mount]
+        item = {
+            "name": SECRET_ENV_PREFIX + _secret_file(connector).upper(),
+            "valueFrom": {"secretKeyRef": {"name": connector.secret.name, "key": connector.secret.key}},
+        }
+        if item not in env:
+            env.append(item)
+    return env
 
 
 def _secret_specs(spec: DeploymentSpec, cluster: str) -> list[SecretSpec]:
@@ -121,7 +120,7 @@ def _secret_specs(spec: DeploymentSpec, cluster: str) -> list[SecretSpec]:
             ),
         )
         secret.keys[ref.key] = (
-            f"the {connector.kind.value} credential, mounted as {SECRETS_DIR}/{_secret_file(connector)}"
+            f"the {connector.kind.value} credential, read as env {SECRET_ENV_PREFIX}{_secret_file(connector).upper()}"
         )
         secret.spec_paths.append(f"connectors[{index}].secret")
     return list(found.values())
@@ -146,6 +145,13 @@ def _notes(spec: DeploymentSpec, served: list[Connector]) -> list[str]:
             )
         if connector.kind is ConnectorKind.SLURM and connector.endpoint:
             notes.append(f"Slurm login node {connector.endpoint}: tasks name it in their Slurm config.")
+        if connector.kind is ConnectorKind.BIGQUERY and connector.secret is not None:
+            notes.append(
+                "BigQuery: Google's client reads a key *file* (GOOGLE_APPLICATION_CREDENTIALS), and flyteconnector "
+                "v1.16.8 cannot mount one more volume (additionalVolumeMounts breaks its template; /etc/secrets holds "
+                "the chart's own Secret). Prefer workload identity on the connector's service account; the key reaches "
+                f"the pod only as the env var {SECRET_ENV_PREFIX}{_secret_file(connector).upper()}."
+            )
         if connector.secret is None and connector.kind in (ConnectorKind.DATABRICKS, ConnectorKind.SNOWFLAKE):
             notes.append(
                 f"connector {connector.kind.value} has no Secret: it cannot authenticate; set connectors[].secret."
@@ -178,11 +184,11 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
         values["resources"] = resources
         comments["resources"] = "components.connector.resources (replaces the chart's requests and limits)"
 
-    volumes, mounts = _secret_mounts(served)
-    if volumes:
+    secret_env = _secret_env(served)
+    if secret_env:
         values["connectorSecret"] = {"secretData": None}
         comments["connectorSecret"] = (
-            "off: the chart would write credentials into the values; the Secrets below are mounted instead"
+            "off: the chart would write credentials into the values; the Secrets below are read as env vars instead"
         )
     annotations = identity_annotations(spec, spec.identity.backend)
     if annotations:
@@ -195,15 +201,11 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
     if pod_labels:
         values["podLabels"] = pod_labels
         comments["podLabels"] = "Azure workload identity injects tokens only into pods with this label"
-    google = next((c for c in served if c.kind is ConnectorKind.BIGQUERY and c.secret is not None), None)
-    if google is not None:
-        values["podEnv"] = [{"name": _GOOGLE_CREDENTIALS_ENV, "value": f"{SECRETS_DIR}/{_secret_file(google)}"}]
-        comments["podEnv"] = "BigQuery: the Google client reads the service account key from this file"
-    if volumes:
-        values["additionalVolumes"] = volumes
-        values["additionalVolumeMounts"] = mounts
-        comments["additionalVolumes"] = (
-            f"connector credentials from existing Secrets, mounted at {SECRETS_DIR} under the names the connectors read"
+    if secret_env:
+        values["podEnv"] = secret_env
+        comments["podEnv"] = (
+            f"connector credentials from existing Secrets, as the {SECRET_ENV_PREFIX}<KEY> env vars flytekit's "
+            "secrets manager reads"
         )
 
     values = deep_merge(values, spec.overrides.get(ChartName.FLYTECONNECTOR.value, {}), keep_null=True)

@@ -6,15 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Refuse to start while anything is still to fill in
-placeholders_in_commands=()
+placeholders_in_commands=('<AGC_IDENTITY_CLIENT_ID>')
 if [ ${#placeholders_in_commands[@]} -gt 0 ]; then
   echo "install.sh: placeholders in its commands: ${placeholders_in_commands[*]}" >&2
   echo "  fill them in the spec and write the plan again (flytekit-deploy values SPEC -o DIR)" >&2
   exit 1
 fi
-if grep -l -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >/dev/null 2>&1; then
+if grep -l -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml gateway-api.yaml >/dev/null 2>&1; then
   echo "install.sh: placeholders are still to fill in (see install.md):" >&2
-  grep -H -n -o -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >&2 || true
+  grep -H -n -o -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml gateway-api.yaml >&2 || true
   exit 1
 fi
 clusters_without_context=()
@@ -39,17 +39,14 @@ kubectl config current-context
 # Create namespace flyte
 kubectl create namespace flyte --dry-run=client -o yaml | kubectl apply -f -
 
-# Add the ingress-nginx chart repository
-helm repo add --force-update ingress-nginx https://kubernetes.github.io/ingress-nginx
-
-# Install ingress-nginx
-helm upgrade --install ingress-nginx ingress-nginx/ingress-nginx -n ingress-nginx --create-namespace
+# Install the ALB Controller of Application Gateway for Containers
+helm upgrade --install alb-controller oci://mcr.microsoft.com/application-lb/charts/alb-controller --version 1.7.9 -n azure-alb-system --create-namespace --set albController.namespace=azure-alb-system --set 'albController.podIdentity.clientID=<AGC_IDENTITY_CLIENT_ID>'
 
 # Add the jetstack chart repository
 helm repo add --force-update jetstack https://charts.jetstack.io
 
 # Install cert-manager
-helm upgrade --install cert-manager jetstack/cert-manager -n cert-manager --create-namespace --set crds.enabled=true
+helm upgrade --install cert-manager jetstack/cert-manager -n cert-manager --create-namespace --set crds.enabled=true --set config.apiVersion=controller.config.cert-manager.io/v1alpha1 --set config.kind=ControllerConfiguration --set config.enableGatewayAPI=true
 
 # Create Secret db-pass
 kubectl -n flyte create secret generic db-pass \
@@ -61,3 +58,6 @@ helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm r
 
 # Install flyte-binary (all-in-one)
 helm upgrade --install flyte-backend flyteorg/flyte-binary --version v1.16.8 -n flyte --create-namespace -f values-flyte-binary.yaml
+
+# Apply the Gateway API objects
+kubectl apply -f gateway-api.yaml

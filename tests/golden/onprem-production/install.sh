@@ -12,9 +12,9 @@ if [ ${#placeholders_in_commands[@]} -gt 0 ]; then
   echo "  fill them in the spec and write the plan again (flytekit-deploy values SPEC -o DIR)" >&2
   exit 1
 fi
-if grep -l -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >/dev/null 2>&1; then
+if grep -l -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml gateway-api.yaml >/dev/null 2>&1; then
   echo "install.sh: placeholders are still to fill in (see install.md):" >&2
-  grep -H -n -o -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml >&2 || true
+  grep -H -n -o -E '<[A-Z][A-Z0-9_-]*>' values-*.yaml gateway-api.yaml >&2 || true
   exit 1
 fi
 clusters_without_context=()
@@ -23,7 +23,7 @@ if [ ${#clusters_without_context[@]} -gt 0 ]; then
   echo "  set clusters.kube_context and clusters.data_planes[].kube_context in the spec" >&2
   exit 1
 fi
-secret_variables=(FLYTE_STORAGE_CONFIG_STORAGE_YAML DB_PASS_PASS_TXT FLYTE_SECRET_AUTH_OIDC_CLIENT_SECRET FLYTE_SECRET_AUTH_CLIENT_SECRET)
+secret_variables=(FLYTE_STORAGE_CONFIG_STORAGE_YAML FLYTE_STORAGE_ACCESS_KEY_ID FLYTE_STORAGE_SECRET_ACCESS_KEY DB_PASS_PASS_TXT FLYTE_SECRET_AUTH_OIDC_CLIENT_SECRET FLYTE_SECRET_AUTH_CLIENT_SECRET)
 missing=()
 for variable in "${secret_variables[@]}"; do
   if [ -z "${!variable:-}" ]; then missing+=("$variable"); fi
@@ -39,15 +39,18 @@ kubectl config current-context
 # Create namespace flyte
 kubectl create namespace flyte --dry-run=client -o yaml | kubectl apply -f -
 
-# Add the ingress-nginx chart repository
-helm repo add --force-update ingress-nginx https://kubernetes.github.io/ingress-nginx
-
-# Install ingress-nginx
-helm upgrade --install ingress-nginx ingress-nginx/ingress-nginx -n ingress-nginx --create-namespace
+# Install Envoy Gateway (with the Gateway API CRDs)
+helm upgrade --install eg oci://docker.io/envoyproxy/gateway-helm --version v1.7.0 -n envoy-gateway-system --create-namespace
 
 # Create Secret flyte-storage-config
 kubectl -n flyte create secret generic flyte-storage-config \
     --from-file=storage.yaml=<(printf '%s' "${FLYTE_STORAGE_CONFIG_STORAGE_YAML}") \
+    --dry-run=client -o yaml | kubectl apply -f -
+
+# Create Secret flyte-storage
+kubectl -n flyte create secret generic flyte-storage \
+    --from-file=access-key-id=<(printf '%s' "${FLYTE_STORAGE_ACCESS_KEY_ID}") \
+    --from-file=secret-access-key=<(printf '%s' "${FLYTE_STORAGE_SECRET_ACCESS_KEY}") \
     --dry-run=client -o yaml | kubectl apply -f -
 
 # Create Secret db-pass
@@ -66,3 +69,6 @@ helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm r
 
 # Install flyte-core (all-in-one)
 helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core.yaml
+
+# Apply the Gateway API objects
+kubectl apply -f gateway-api.yaml

@@ -57,6 +57,105 @@
     });
   }
 
+  /* ---------- diagrams: fit to width, zoom, pan, open full size (no library) ---------- */
+  function naturalWidth(svg) {
+    var box = svg.viewBox && svg.viewBox.baseVal;
+    return box && box.width ? box.width : svg.getBoundingClientRect().width;
+  }
+
+  function openFullSize(svg) {
+    var copy = svg.cloneNode(true);
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    copy.removeAttribute("style");
+    copy.setAttribute("width", String(Math.ceil(naturalWidth(svg))));
+    var dark = root.getAttribute("data-theme") === "dark";
+    var page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" +
+      (document.title || "diagram").replace(/</g, "&lt;") + "</title><style>body{margin:0;padding:1rem;background:" +
+      (dark ? "#1e1e1e" : "#fff") + "}svg{max-width:none;height:auto" +
+      (dark ? ";filter:invert(0.92) hue-rotate(180deg)" : "") + "}</style></head><body>" +
+      new XMLSerializer().serializeToString(copy) + "</body></html>";
+    var url = URL.createObjectURL(new Blob([page], { type: "text/html" }));
+    window.open(url, "_blank", "noopener");
+    window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+  }
+
+  function button(label, title, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  function setupDiagram(figure) {
+    var svg = figure.querySelector(":scope > svg");
+    if (!svg) {
+      return;
+    }
+    var frame = document.createElement("div");
+    frame.className = "fd-diagram-frame";
+    figure.insertBefore(frame, svg);
+    frame.appendChild(svg);
+    var scale = 0;  /* 0: fit to the column */
+    var drawnMax = svg.style.maxWidth;  /* mermaid caps the SVG at its drawn width: fitting never enlarges it */
+    function apply() {
+      if (scale === 0) {
+        figure.classList.remove("fd-zoomed");
+        svg.style.width = "";
+        svg.style.maxWidth = drawnMax;
+      } else {
+        figure.classList.add("fd-zoomed");
+        svg.style.maxWidth = "none";
+        svg.style.width = Math.round(naturalWidth(svg) * scale) + "px";
+      }
+    }
+    function fitted() {
+      return Math.min(1, frame.clientWidth / naturalWidth(svg));
+    }
+    function zoom(factor) {
+      scale = Math.max(0.25, Math.min(4, (scale || fitted()) * factor));
+      apply();
+    }
+    var tools = document.createElement("div");
+    tools.className = "fd-diagram-tools";
+    tools.appendChild(button("\u2212", "Zoom out", function () { zoom(1 / 1.25); }));
+    tools.appendChild(button("+", "Zoom in", function () { zoom(1.25); }));
+    tools.appendChild(button("Fit", "Fit to width", function () { scale = 0; apply(); }));
+    tools.appendChild(button("\u2197", "Open full size", function () { openFullSize(svg); }));
+    figure.insertBefore(tools, frame);
+    var drag = null;
+    frame.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0 || frame.scrollWidth <= frame.clientWidth && frame.scrollHeight <= frame.clientHeight) {
+        return;
+      }
+      drag = { x: event.clientX, y: event.clientY, left: frame.scrollLeft, top: frame.scrollTop };
+      frame.classList.add("fd-panning");
+      frame.setPointerCapture(event.pointerId);
+    });
+    frame.addEventListener("pointermove", function (event) {
+      if (drag) {
+        frame.scrollLeft = drag.left - (event.clientX - drag.x);
+        frame.scrollTop = drag.top - (event.clientY - drag.y);
+      }
+    });
+    var stop = function () {
+      drag = null;
+      frame.classList.remove("fd-panning");
+    };
+    frame.addEventListener("pointerup", stop);
+    frame.addEventListener("pointercancel", stop);
+    frame.addEventListener("wheel", function (event) {
+      if (event.ctrlKey || event.metaKey) {
+        event.preventDefault();
+        zoom(event.deltaY < 0 ? 1.1 : 1 / 1.1);
+      }
+    }, { passive: false });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("figure.fd-mermaid"), setupDiagram);
+
   /* ---------- search ---------- */
   var input = document.getElementById("fd-search-input");
   var box = document.getElementById("fd-search-results");
@@ -129,7 +228,11 @@
     if (!terms.length || !prepared) {
       return { terms: terms, hits: [] };
     }
+    /* Relevance: a term in a heading counts most, then in the page title, then (capped) in the text; a page
+       that speaks about the terms in several sections lifts each of its sections, so "IRSA" leads to the AWS
+       chapter (heading and four sections) before a chapter that lists it in one long table. */
     var hits = [];
+    var perPage = {};
     prepared.forEach(function (entry) {
       var score = 0;
       for (var i = 0; i < terms.length; i += 1) {
@@ -140,9 +243,14 @@
         if (!inTitle && !inHead && !inBody) {
           return;
         }
-        score += (inTitle ? 6 : 0) + (inHead ? 10 : 0) + inBody;
+        score += (inTitle ? 8 : 0) + (inHead ? 12 : 0) + Math.min(inBody, 3);
       }
-      hits.push({ entry: entry, score: score });
+      var page = entry.href.split("#")[0];
+      perPage[page] = (perPage[page] || 0) + 1;
+      hits.push({ entry: entry, score: score, page: page });
+    });
+    hits.forEach(function (hit) {
+      hit.score += 2 * Math.min(perPage[hit.page] - 1, 4);
     });
     hits.sort(function (a, b) {
       return b.score - a.score;
