@@ -3,6 +3,8 @@ cloud module writes says which Flyte component needs it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flytekit_deploy.plan import build_plan
@@ -28,3 +30,16 @@ def test_section_lists_types_and_bindings() -> None:
     assert "`flyte/flytepropeller`" in text and "`flytesnacks-production/default`" in text
     assert "terraform -chdir=infra apply" in text
     assert "no cloud prerequisites" in prerequisites_section("sandbox")
+
+
+def test_runbook_offers_infra_files_as_plain_downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wiki's download list of a cloud spec: infra/main.tf... are offered as infra-main.tf... (one file name)."""
+    pytest.importorskip("IPython")
+    from flytekit_deploy.reference.runbook import offer_plan_files
+
+    monkeypatch.chdir(tmp_path)
+    html = offer_plan_files(get_preset("eks-starter")).data
+    assert "infra-main.tf" in html and "infra-versions.tf" in html
+    assert (tmp_path / "downloads" / "infra-main.tf").read_text() == build_plan(get_preset("eks-starter")).files()[
+        "infra/main.tf"
+    ]
