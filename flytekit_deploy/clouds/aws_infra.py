@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..spec import DeploymentSpec, SchedulerKind, is_placeholder
+from ..spec import ConnectorKind, DeploymentSpec, SchedulerKind, is_placeholder
 from .hcl import (
     Binding,
     Block,
@@ -269,7 +269,11 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
                     },
                 ),
             ]
-        main.append(Block("data", ("aws_iam_policy_document", f"{name}_access"), blocks=s3))
+        skips: tuple[tuple[str, str], ...] = ()
+        if role == "backend" and any(c.kind is ConnectorKind.AWS_BATCH for c in spec.connectors):
+            s3 += _batch_statements()
+            skips = (("CKV_AWS_356", "batch:DescribeJobs and batch:ListJobs take no resource-level permissions"),)
+        main.append(Block("data", ("aws_iam_policy_document", f"{name}_access"), blocks=s3, skips=skips))
         main.append(
             Block(
                 "resource",
@@ -345,10 +349,43 @@ def aws_module(spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> I
             "the database Secret the install guide names.",
             "Task log links (CloudWatch) need Fluent Bit / Container Insights on the cluster; the links themselves "
             "need no permission from Flyte's pods.",
-        ],
+        ]
+        + (
+            [
+                "AWS Batch: the backend role may submit, follow and stop jobs; the job role a job definition names "
+                "is passed by AWS Batch, not by Flyte."
+            ]
+            if any(c.kind is ConnectorKind.AWS_BATCH for c in spec.connectors)
+            else []
+        ),
         cli_steps=_cli(spec, buckets, accounts),
         resource_uses=dict(_USES),
     )
+
+
+def _batch_statements() -> list[Block]:
+    """What the AWS Batch plugin (running as the backend identity) needs: submit, follow and stop jobs."""
+    account = "${data.aws_caller_identity.current.account_id}"
+    return [
+        Block(
+            "statement",
+            (),
+            {
+                "sid": "BatchSubmit",
+                "actions": ["batch:SubmitJob", "batch:TerminateJob", "batch:TagResource"],
+                "resources": [
+                    Expr(f'"arn:aws:batch:${{var.region}}:{account}:job-queue/*"'),
+                    Expr(f'"arn:aws:batch:${{var.region}}:{account}:job-definition/*"'),
+                    Expr(f'"arn:aws:batch:${{var.region}}:{account}:job/*"'),
+                ],
+            },
+        ),
+        Block(
+            "statement",
+            (),
+            {"sid": "BatchFollow", "actions": ["batch:DescribeJobs", "batch:ListJobs"], "resources": ["*"]},
+        ),
+    ]
 
 
 def _scheduler(queue: str) -> list[Block]:

@@ -291,3 +291,17 @@ def test_aws_cli_trust_policy_binds_the_same_subjects(preset_renders: dict[str, 
                     assert statement["Principal"]["Federated"].endswith(key.removesuffix(":sub"))
                     bound |= {(key.removesuffix(":sub"), v) for v in values}
     assert bound == {(host[a.cluster], a.subject) for a in accounts_from_render(plan, render)}
+
+
+def test_optional_parts_bring_their_permissions() -> None:
+    """The AWS scheduler and the AWS Batch connector add their statements to the backend role only when used."""
+    from flytekit_deploy.plan import build_plan
+    from flytekit_deploy.presets import get_preset
+
+    def main_tf(name: str) -> str:
+        return build_plan(get_preset(name)).files()["infra/main.tf"]
+
+    hybrid, starter, scheduler = main_tf("eks-hybrid"), main_tf("eks-starter"), main_tf("eks-core-aws-scheduler")
+    assert "batch:SubmitJob" in hybrid and "batch:SubmitJob" not in starter
+    assert "events.amazonaws.com" in scheduler and "aws_sqs_queue" not in starter
+    assert "iam:PassRole" in scheduler and "iam:PassRole" not in starter

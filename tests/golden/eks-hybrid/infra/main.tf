@@ -113,6 +113,7 @@ resource "aws_iam_role" "flyte_backend" {
 }
 
 data "aws_iam_policy_document" "flyte_backend_access" {
+  #checkov:skip=CKV_AWS_356:batch:DescribeJobs and batch:ListJobs take no resource-level permissions
   statement {
     sid       = "ListBuckets"
     actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
@@ -123,6 +124,22 @@ data "aws_iam_policy_document" "flyte_backend_access" {
     sid       = "ReadWriteObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     resources = ["${aws_s3_bucket.metadata.arn}/*", "${aws_s3_bucket.raw_data.arn}/*"]
+  }
+
+  statement {
+    sid       = "BatchSubmit"
+    actions   = ["batch:SubmitJob", "batch:TerminateJob", "batch:TagResource"]
+    resources = [
+      "arn:aws:batch:${var.region}:${data.aws_caller_identity.current.account_id}:job-queue/*",
+      "arn:aws:batch:${var.region}:${data.aws_caller_identity.current.account_id}:job-definition/*",
+      "arn:aws:batch:${var.region}:${data.aws_caller_identity.current.account_id}:job/*",
+    ]
+  }
+
+  statement {
+    sid       = "BatchFollow"
+    actions   = ["batch:DescribeJobs", "batch:ListJobs"]
+    resources = ["*"]
   }
 }
 
