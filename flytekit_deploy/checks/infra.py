@@ -33,6 +33,7 @@ __all__ = [
     "parsed_subjects",
     "check_subjects",
     "check_buckets",
+    "buckets_in_render",
     "check_infra",
     "infra_findings",
 ]
@@ -198,12 +199,32 @@ def check_subjects(accounts: list[ServiceAccountRef], main_tf: str) -> list[Find
     return findings
 
 
-def check_buckets(plan: Plan, module: InfraModule, main_tf: str) -> list[Finding]:
-    """Every bucket/container the spec's storage names is created in ``main.tf`` and granted to every identity."""
+def buckets_in_render(render: PlanRender) -> list[str]:
+    """The buckets/containers Flyte's rendered config names: ``storage.container`` and the bucket of the raw
+    output prefix (``s3://bucket/...``, ``abfs://container@account/...``)."""
+    from ..plan.infra import config_docs
+
+    found: list[str] = []
+    for result in render.results.values():
+        for doc in config_docs([o.body for o in result.objects if isinstance(o.body, Mapping)]):
+            storage = doc.get("storage")
+            if isinstance(storage, Mapping) and isinstance(storage.get("container"), str):
+                found.append(storage["container"])
+            propeller = doc.get("propeller")
+            prefix = propeller.get("rawoutput-prefix") if isinstance(propeller, Mapping) else None
+            if isinstance(prefix, str) and "://" in prefix:
+                found.append(prefix.split("://", 1)[1].split("/", 1)[0].split("@", 1)[0])
+    return list(dict.fromkeys(found))
+
+
+def check_buckets(plan: Plan, module: InfraModule, main_tf: str, wanted: list[str] | None = None) -> list[Finding]:
+    """Every bucket/container the Flyte config names (``wanted``: from :func:`buckets_in_render`; else the spec's
+    storage) is created in ``infra/`` and granted to every identity."""
     storage = plan.spec.storage
-    wanted = [storage.metadata_bucket] + (
-        [storage.data_bucket] if storage.data_bucket != storage.metadata_bucket else []
-    )
+    if wanted is None:
+        wanted = [storage.metadata_bucket] + (
+            [storage.data_bucket] if storage.data_bucket != storage.metadata_bucket else []
+        )
     identities = sorted({b.identity for b in module.bindings})
     findings = []
     for bucket in wanted:
@@ -247,7 +268,9 @@ def check_buckets(plan: Plan, module: InfraModule, main_tf: str) -> list[Finding
     return findings
 
 
-def check_infra(plan: Plan, result: InfraResult, files: Mapping[str, str]) -> list[Finding]:
+def check_infra(
+    plan: Plan, result: InfraResult, files: Mapping[str, str], buckets: list[str] | None = None
+) -> list[Finding]:
     """All checks on a written ``infra/``: every file parses, subjects match the accounts, buckets granted."""
     findings = []
     for name, text in files.items():
@@ -270,7 +293,7 @@ def check_infra(plan: Plan, result: InfraResult, files: Mapping[str, str]) -> li
     if findings:
         return findings
     main_tf = files["infra/main.tf"]
-    return check_subjects(result.accounts, main_tf) + check_buckets(plan, result.module, main_tf)
+    return check_subjects(result.accounts, main_tf) + check_buckets(plan, result.module, main_tf, buckets)
 
 
 def infra_findings(plan: Plan, render: PlanRender, files: Mapping[str, str] | None = None) -> list[Finding]:
@@ -280,4 +303,4 @@ def infra_findings(plan: Plan, render: PlanRender, files: Mapping[str, str] | No
     if result is None:
         return []
     written = dict(files) if files is not None else {k: v for k, v in plan.files().items() if k.startswith("infra/")}
-    return check_infra(plan, result, written)
+    return check_infra(plan, result, written, buckets_in_render(render))

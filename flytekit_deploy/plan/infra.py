@@ -44,7 +44,7 @@ class InfraResult:
     source: str
 
 
-def _config_docs(bodies: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+def config_docs(bodies: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
     """Every YAML mapping inside the ConfigMaps' data (Flyte's runtime config files)."""
     for body in bodies:
         if body.get("kind") != "ConfigMap":
@@ -156,7 +156,7 @@ def accounts_in(
                 key,
                 ServiceAccountRef(cluster, ns, key[2], _role(spec, str(value)), f"{source}: {filename} ServiceAccount"),
             )
-        configs = list(_config_docs(bodies))
+        configs = list(config_docs(bodies))
         mapping = next(
             (
                 str(d["namespace_mapping"]["template"])

@@ -18,6 +18,7 @@ import pytest
 
 from flytekit_deploy.checks.infra import (
     accounts_from_render,
+    buckets_in_render,
     check_buckets,
     check_infra,
     check_subjects,
@@ -70,7 +71,9 @@ def test_written_infra_passes_checks_against_render(preset_renders: dict[str, An
     result = infra_from_render(plan, render)
     assert result is not None
     files = _infra(plan.files())
-    assert check_infra(plan, result, files) == []
+    named = buckets_in_render(render)
+    assert sorted(named) == sorted(result.module.grants), "the Flyte config names exactly the buckets infra/ creates"
+    assert check_infra(plan, result, files, named) == []
     # one binding per (cluster, namespace, name): exactly one identity each
     bound = parsed_subjects(files["infra/main.tf"])
     assert len(bound) == len({b[1:] for b in bound}) == len(result.accounts)
@@ -144,6 +147,18 @@ def test_bucket_not_granted_fails(preset_renders: dict[str, Any]) -> None:
     assert [f.rule for f in check_buckets(plan, result.module, main)] == ["infra.bucket-not-granted"]
     del result.module.grants[bucket]
     assert [f.rule for f in check_buckets(plan, result.module, main)] == ["infra.bucket-missing"]
+
+
+def test_a_bucket_only_the_flyte_config_names_is_missing(preset_renders: dict[str, Any]) -> None:
+    """The render's config names a bucket infra/ does not create (e.g. an override of the raw output prefix)."""
+    plan, render = preset_renders["gke-starter"]
+    result = infra_from_render(plan, render)
+    assert result is not None
+    main = plan.files()["infra/main.tf"]
+    named = buckets_in_render(render)
+    assert check_buckets(plan, result.module, main, named) == []
+    findings = check_buckets(plan, result.module, main, [*named, "someone-elses-bucket"])
+    assert [(f.rule, "someone-elses-bucket" in f.message) for f in findings] == [("infra.bucket-missing", True)]
 
 
 def test_broken_hcl_is_a_finding(preset_renders: dict[str, Any]) -> None:
