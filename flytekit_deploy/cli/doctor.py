@@ -1,5 +1,6 @@
 """``flytekit-deploy doctor``: findings for a spec (static rules, chart keys, live probes with ``--live``), then the
-runtime checks on the real charts (render failures, Flyte's config contract, wiring; see :mod:`flytekit_deploy.runtime`).
+runtime checks on the real charts (render failures, Flyte's config contract, wiring; see :mod:`flytekit_deploy.runtime`),
+and Pod Security ``restricted`` on the render as installed with ``--pod-security``.
 
 Exit codes follow :func:`~flytekit_deploy.checks.findings.exit_code`: 0 clean, 1 warnings, 3 errors.
 """
@@ -32,10 +33,17 @@ def register(subparsers: Subparsers) -> None:
     p.add_argument("--storage-endpoint", help="live: reach the object store at this URL instead")
     p.add_argument("--timeout", type=float, default=5.0, help="live: seconds per probe (default 5)")
     p.add_argument(
+        "--pod-security",
+        action="store_true",
+        help="also apply the kit's post-renderer where the install commands use it to the real render, and report "
+        "every pod that breaks Pod Security 'restricted'",
+    )
+    p.add_argument(
         "--charts",
         metavar="DIR",
-        help="folder of the v1.16.8 chart folders for the runtime checks (default: $FLYTEKIT_DEPLOY_CHARTS, else "
-        "the kit's cache; missing charts are a note saying how to get them, or an error when named here)",
+        help="folder of the v1.16.8 chart folders for the checks that render the plan (default: "
+        "$FLYTEKIT_DEPLOY_CHARTS, else the kit's cache; missing charts are a note saying how to get them, or an "
+        "error when named here or with --pod-security)",
     )
     add_format_argument(p)
     p.set_defaults(handler=run)
@@ -50,6 +58,11 @@ def run(args: argparse.Namespace) -> int:
     spec = resolve_spec(args)
     options: dict[str, Any] = {"timeout": args.timeout}
     options.update({name: getattr(args, name) for name in _LIVE_OPTIONS if getattr(args, name) is not None})
-    found = doctor(spec, live=args.live, live_options=options)
+    charts = None
+    if args.pod_security:
+        from ..checks.chart_source import locate_chart_source, prepare_charts
+
+        charts = prepare_charts(locate_chart_source(args.charts))
+    found = doctor(spec, live=args.live, live_options=options, pod_security=args.pod_security, charts=charts)
     found += doctor_findings(build_plan(spec), args.charts, explicit=args.charts is not None)
     return print_findings(found, args.format)

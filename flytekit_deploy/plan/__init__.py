@@ -12,7 +12,7 @@ from ..charts.common import find_placeholders
 from ..charts.gateway_api import MANIFEST_FILE, GatewayPlan, front_release, gateway_plan
 from ..charts.values_yaml import values_to_yaml
 from ..spec import DeploymentSpec, dump_spec
-from .commands import Step, install_steps, secret_command
+from .commands import Step, install_steps, postrender_flag, secret_command
 from .flytectl import flytectl_config
 from .gateway_steps import with_gateway_steps
 from .guide import install_guide, install_script
@@ -72,11 +72,12 @@ class Plan:
         return seen
 
     def values_yaml(self, release: ReleaseValues) -> str:
-        return values_to_yaml(release)
+        """The values file of ``release``; its header shows the install command's extra helm arguments."""
+        return values_to_yaml(release, postrender_flag(self.spec))
 
     def files(self) -> dict[str, str]:
         """The plan as files: values per release, install guide and script, client config, and the spec itself."""
-        out = {release.filename: values_to_yaml(release) for release in self.releases}
+        out = {release.filename: self.values_yaml(release) for release in self.releases}
         out["install.md"] = install_guide(self)
         out["install.sh"] = install_script(self)
         out["flytectl-config.yaml"] = self.flytectl_config

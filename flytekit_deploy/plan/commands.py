@@ -10,11 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..charts.base import ReleaseValues, SecretSpec
-from ..spec import DeploymentSpec, IngressController, TlsMode
+from ..charts.hardening import POSTRENDER_COMMAND
+from ..spec import DeploymentSpec, Hardening, IngressController, TlsMode
 from ..spec.base import secret_env_var
 from .shell import Raw, env_ref, file_of, join
 
-__all__ = ["Step", "install_steps", "secret_command", "ingress_prerequisites", "kube_context", "secret_env_vars"]
+__all__ = [
+    "Step",
+    "install_steps",
+    "secret_command",
+    "ingress_prerequisites",
+    "kube_context",
+    "secret_env_vars",
+    "postrender_flag",
+]
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,15 @@ def secret_command(secret: SecretSpec, context: str | None = None) -> str:
     return " \\\n    ".join(lines)
 
 
+def postrender_flag(spec: DeploymentSpec) -> list[str]:
+    """``["--post-renderer", "flytekit-deploy-postrender"]`` (helm arguments) when ``hardening`` is restricted, else
+    none: it patches what the charts hard-code (see :mod:`flytekit_deploy.charts.postrender`); the console script
+    comes with the kit."""
+    if spec.hardening_level is Hardening.RESTRICTED:
+        return ["--post-renderer", POSTRENDER_COMMAND]
+    return []
+
+
 def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: list[SecretSpec]) -> list[Step]:
     """All steps in order, cluster by cluster, in the order the emitters return releases (data planes before the
     control plane: its cluster-credentials Secret is made from the data planes' tokens). Ingress prerequisites go
@@ -237,6 +255,7 @@ def install_steps(spec: DeploymentSpec, releases: list[ReleaseValues], secrets: 
                 continue
             argv = ["upgrade", "--install", release.release, release.chart_ref, "--version", release.version]
             argv += ["-n", release.namespace, "--create-namespace", "-f", release.filename, *release.extra_helm_args]
+            argv += postrender_flag(spec)
             steps.append(
                 Step(
                     cluster,

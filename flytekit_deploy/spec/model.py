@@ -24,6 +24,7 @@ from .platform import (
     DeploymentModel,
     Environment,
     GcpSettings,
+    Hardening,
     LocalSettings,
     OnPremSettings,
     Profile,
@@ -100,6 +101,12 @@ class DeploymentSpec(SpecModel):
     )
     chart_version: str = Field(default="v1.16.8", description="Pinned chart version (the last Flyte v1 release).")
     profile: Profile = Field(default=Profile.DEVELOPMENT, description="development or production.")
+    hardening: Hardening | None = Field(
+        default=None,
+        description="restricted: every pod passes Pod Security 'restricted' (values plus the kit's Helm "
+        "post-renderer); off: the charts' defaults. Empty: restricted for production, off otherwise (the sandbox "
+        "stays simple: its MinIO and PostgreSQL run as root).",
+    )
 
     local: LocalSettings | None = Field(default=None, description="Local cluster (environment local).")
     aws: AwsSettings | None = Field(default=None, description="AWS account (environment aws).")
@@ -143,6 +150,13 @@ class DeploymentSpec(SpecModel):
     @property
     def identity_mode(self) -> IdentityMode:
         return self.identity.mode or DEFAULT_IDENTITY[self.environment]
+
+    @property
+    def hardening_level(self) -> Hardening:
+        """The hardening in force: the one chosen, else restricted for production and off otherwise."""
+        if self.hardening is not None:
+            return self.hardening
+        return Hardening.RESTRICTED if self.profile is Profile.PRODUCTION else Hardening.OFF
 
     @property
     def is_sandbox(self) -> bool:
@@ -205,6 +219,7 @@ class DeploymentSpec(SpecModel):
             *self._check_secrets_inline(),
             *check_overrides(self.overrides, self.is_sandbox),
             *self._check_urls(),
+            *self._check_hardening(),
         ]
         if self.profile is Profile.PRODUCTION and not self.auth.enabled:
             errors.append(
@@ -217,6 +232,15 @@ class DeploymentSpec(SpecModel):
             )
         raise_all(errors)
         return self
+
+    def _check_hardening(self) -> Iterator[PydanticCustomError]:
+        if self.is_sandbox and self.hardening is Hardening.RESTRICTED:
+            yield invalid(
+                "the sandbox cannot be hardened: its bundled MinIO, PostgreSQL and registry images run as root and "
+                "write to root-owned paths",
+                "set hardening: off (or leave it empty) for the sandbox, or choose model single-cluster",
+                "hardening",
+            )
 
     def _check_urls(self) -> Iterator[PydanticCustomError]:
         """No text of the spec carries ``user:password@`` in a URL (log links, dashboards, annotations...): it

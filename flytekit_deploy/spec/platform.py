@@ -14,6 +14,7 @@ __all__ = [
     "Environment",
     "ChartName",
     "Profile",
+    "Hardening",
     "LocalRuntime",
     "LocalSettings",
     "AwsSettings",
@@ -69,6 +70,14 @@ class Profile(str, Enum):
 
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class Hardening(str, Enum):
+    """Pod hardening. ``restricted``: every Flyte pod passes Pod Security Standards ``restricted`` (security
+    contexts through the values, the rest through the kit's Helm post-renderer); ``off``: the charts' defaults."""
+
+    RESTRICTED = "restricted"
+    OFF = "off"
 
 
 class LocalRuntime(str, Enum):

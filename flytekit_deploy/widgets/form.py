@@ -23,7 +23,7 @@ __all__ = ["SECTIONS", "Form", "path_prefixes"]
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Model and environment",
-        ("name", "namespace", "model", "environment", "profile", *(env.section for env in CLOUDS)),
+        ("name", "namespace", "model", "environment", "profile", "hardening", *(env.section for env in CLOUDS)),
     ),
     ("Chart", ("chart", "chart_version")),
     ("Storage", ("storage",)),

@@ -170,8 +170,9 @@ def _update(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, An
 
 
 def fed(preset: str, *inputs: Mapping[str, Any]) -> DeploymentSpec:
-    """The preset with upstream's inputs written into it, layer by layer, validated again like any spec."""
-    data: dict[str, Any] = get_preset(preset).model_dump(mode="json")
+    """The preset with upstream's inputs written into it, layer by layer, validated again like any spec. Hardening
+    is off: it adds to what upstream means (tests/charts/test_hardening_values.py checks it adds only its keys)."""
+    data: dict[str, Any] = {**get_preset(preset).model_dump(mode="json"), "hardening": "off"}
     for changes in inputs:
         data = _update(data, changes)
     return DeploymentSpec.model_validate(data)

@@ -241,8 +241,9 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def fed(preset: str, *inputs: dict[str, Any]) -> DeploymentSpec:
-    """The preset with upstream's inputs written into it, validated again like any spec."""
-    data: dict[str, Any] = get_preset(preset).model_dump(mode="json")
+    """The preset with upstream's inputs written into it, validated again like any spec. Hardening is off: it
+    adds to what upstream means, and tests/charts/test_hardening_values.py checks it adds only its own keys."""
+    data: dict[str, Any] = {**get_preset(preset).model_dump(mode="json"), "hardening": "off"}
     for layer in inputs:
         data = deep_merge(data, layer)
     return DeploymentSpec.model_validate(data)

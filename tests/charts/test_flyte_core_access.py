@@ -65,7 +65,7 @@ def test_no_ingress_disables_it_and_explains_port_forward() -> None:
 
 
 def test_internal_auth() -> None:
-    release = main(emit(get_preset("eks-core")))
+    release = main(emit(spec_of("eks-core", hardening="off")))  # hardened: a file (test_hardening_values.py)
     values = release.values
     auth = at(values, "configmap", "adminServer", "auth")
     assert auth["authorizedUris"][0] == "https://<FLYTE_HOST>"

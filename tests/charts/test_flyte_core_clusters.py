@@ -22,6 +22,7 @@ def three_data_planes(**clusters: Any) -> DeploymentSpec:
         "eks-multicluster",
         ingress={"host": "flyte.example.com"},
         clusters={"data_planes": planes, **clusters},
+        hardening="off",  # the admin's volumes without the hardened OIDC secret file (test_hardening_values.py)
     )
 
 

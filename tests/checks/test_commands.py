@@ -12,7 +12,7 @@ import yaml
 
 from flytekit_deploy.cli import main
 from flytekit_deploy.presets import get_preset
-from flytekit_deploy.spec import dump_spec
+from flytekit_deploy.spec import Hardening, dump_spec
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -92,6 +92,33 @@ def test_doctor_live_probes_through_a_closed_port(capsys: pytest.CaptureFixture[
     live = [f for f in findings if f["rule"].startswith("live.")]
     assert live and code == 3
     assert any(f["path"].startswith("database") for f in live) and any(f["path"].startswith("storage") for f in live)
+
+
+@pytest.mark.needs_shared
+def test_doctor_pod_security_renders_with_the_charts_named(
+    shared_reference: Path, prepared_charts: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--pod-security --charts DIR``: hardened production is clean, the same spec with hardening off names
+    each violation with its fix; the check only runs when asked."""
+    charts = str(shared_reference / "charts")
+    code, out, _ = run(capsys, "doctor", "--preset", "eks-production", "--pod-security", "--charts", charts,
+                       "--format", "json")  # fmt: skip
+    assert not [f for f in json.loads(out) if f["rule"].startswith("pod-security.")], out
+    spec = get_preset("eks-production").model_copy(update={"hardening": Hardening.OFF})
+    path = tmp_path / "spec.yaml"
+    path.write_text(dump_spec(spec))
+    code, out, _ = run(capsys, "doctor", str(path), "--pod-security", "--charts", charts, "--format", "json")
+    found = json.loads(out)
+    violations = [f for f in found if f["rule"].startswith("pod-security.")]
+    assert code == 1 and violations and all(f["fix"] and f["severity"] == "warning" for f in violations)
+    assert {"pod-security.seccomp", "hardening.off-in-production"} <= {f["rule"] for f in found}
+    _, out, _ = run(capsys, "doctor", str(path), "--charts", charts, "--format", "json")
+    assert not any(f["rule"].startswith("pod-security.") for f in json.loads(out))
+
+
+def test_doctor_pod_security_without_charts_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "doctor", "--preset", "eks-production", "--pod-security", "--charts", str(tmp_path))
+    assert code == 2 and "--charts" in err and "helm pull" in err
 
 
 # ---- check ---------------------------------------------------------------------------------------------------

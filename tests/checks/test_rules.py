@@ -382,7 +382,7 @@ def test_sandbox_is_clean() -> None:
 
 
 def test_rules_are_grouped_by_concern_and_run_selectively() -> None:
-    assert list(RULES) == ["database", "storage", "discovery", "resources", "auth", "charts", "edge"]
+    assert list(RULES) == ["database", "storage", "discovery", "resources", "auth", "charts", "edge", "hardening"]
     spec = get_preset("eks-starter")
     ctx = RuleContext(spec)
     database_only = run_rules(spec, only=["database"], context=ctx)

@@ -23,6 +23,7 @@ from ...spec import (
 from ..base import ReleaseValues
 from ..common import deep_merge, identity_annotations, resources_values
 from ..flyteconnector.emitter import needs_connector_service
+from ..hardening import hardening_comments, hardening_values
 from .access import add_auth, add_ingress
 from .config import (
     Draft,
@@ -298,7 +299,8 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
             f"Create the Secrets {names} in namespace {spec.namespace} before installing: "
             "the values refer to them and hold no secret.",
         )
-    values = deep_merge(draft.values, spec.overrides.get(ChartName.FLYTE_BINARY.value, {}), keep_null=True)
+    hardened = hardening_values(spec, ChartName.FLYTE_BINARY.value, draft.values)  # hardening: restricted
+    values = deep_merge(hardened, spec.overrides.get(ChartName.FLYTE_BINARY.value, {}), keep_null=True)
     return [
         ReleaseValues(
             release=spec.name,
@@ -307,7 +309,7 @@ def emit(spec: DeploymentSpec) -> list[ReleaseValues]:
             cluster=draft.cluster,
             role="all-in-one",
             values=_ordered(values),
-            comments=draft.comments,
+            comments={**draft.comments, **hardening_comments(spec, ChartName.FLYTE_BINARY.value)},
             secrets=draft.secrets,
             notes=draft.notes,
             version=spec.chart_version,

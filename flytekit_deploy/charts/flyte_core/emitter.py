@@ -19,6 +19,7 @@ from ...spec import ChartName, DeploymentModel, DeploymentSpec
 from ..base import ReleaseValues
 from ..common import cluster_of, deep_merge
 from ..flyte_deps.emitter import deps_release
+from ..hardening import hardening_comments, hardening_values
 from .access import add_auth, add_ingress
 from .clusters import control_plane_profile, credentials_notes, credentials_secret, data_plane_profile
 from .config import add_connectors, add_propeller_config, add_task_logs
@@ -99,10 +100,15 @@ def _release(
     profile_comments: dict[str, str] | None = None,
 ) -> ReleaseValues:
     """One flyte-core release: the shared values, the role's profile on top, the person's overrides last."""
-    values = _ordered(merge(parts.values, profile or {}))
+    values = hardening_values(spec, CHART.value, _ordered(merge(parts.values, profile or {})))  # hardening
     overrides = spec.overrides.get(CHART.value, {})
     values = deep_merge(values, overrides, keep_null=True)
-    comments = {**_DEFAULT_COMMENTS, **parts.comments, **(profile_comments or {})}
+    comments = {
+        **_DEFAULT_COMMENTS,
+        **parts.comments,
+        **(profile_comments or {}),
+        **hardening_comments(spec, CHART.value),
+    }
     for key in overrides:
         comments[key] = comments.get(key, key) + " (with spec.overrides['flyte-core'] merged last)"
     kept = {path: text for path, text in comments.items() if path.split(".")[0] in values}

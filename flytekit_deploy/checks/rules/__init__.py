@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from ...spec import DeploymentSpec
 from ..findings import Finding
-from . import auth, charts, database, discovery, edge, resources, storage
+from . import auth, charts, database, discovery, edge, hardening, resources, storage
 from ._base import CHAPTERS, Rule, RuleContext
 
 __all__ = ["RULES", "CHAPTERS", "Rule", "RuleContext", "run_rules", "rule_ids"]
@@ -28,6 +28,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "auth": auth.RULES,
     "charts": charts.RULES,
     "edge": edge.RULES,
+    "hardening": hardening.RULES,
 }
 
 

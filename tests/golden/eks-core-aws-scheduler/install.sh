@@ -60,4 +60,4 @@ kubectl -n flyte create secret generic flyte-secret-auth \
 helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm repo update flyteorg
 
 # Install flyte-core (all-in-one)
-helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core.yaml
+helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core.yaml --post-renderer flytekit-deploy-postrender

@@ -48,7 +48,7 @@ kubectl -n flyte create secret generic flyte-secret-auth \
 helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm repo update flyteorg
 
 # Install flyte-core (data-plane)
-helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core-dataplane-1.yaml
+helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core-dataplane-1.yaml --post-renderer flytekit-deploy-postrender
 
 # Show the current kube context (cluster dataplane-2)
 kubectl config current-context
@@ -65,7 +65,7 @@ kubectl -n flyte create secret generic flyte-secret-auth \
 helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm repo update flyteorg
 
 # Install flyte-core (data-plane)
-helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core-dataplane-2.yaml
+helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core-dataplane-2.yaml --post-renderer flytekit-deploy-postrender
 
 # Show the current kube context (cluster control-plane)
 kubectl config current-context
@@ -102,4 +102,4 @@ kubectl -n flyte create secret generic cluster-credentials \
 helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm repo update flyteorg
 
 # Install flyte-core (control-plane)
-helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core-control-plane.yaml
+helm upgrade --install flyte flyteorg/flyte-core --version v1.16.8 -n flyte --create-namespace -f values-flyte-core-control-plane.yaml --post-renderer flytekit-deploy-postrender

@@ -61,4 +61,4 @@ kubectl -n flyte create secret generic flyte-secret-auth \
 helm repo add --force-update flyteorg https://flyteorg.github.io/flyte && helm repo update flyteorg
 
 # Install flyte-binary (all-in-one)
-helm upgrade --install flyte-backend flyteorg/flyte-binary --version v1.16.8 -n flyte --create-namespace -f values-flyte-binary.yaml
+helm upgrade --install flyte-backend flyteorg/flyte-binary --version v1.16.8 -n flyte --create-namespace -f values-flyte-binary.yaml --post-renderer flytekit-deploy-postrender

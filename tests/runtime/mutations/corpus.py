@@ -233,7 +233,7 @@ CORPUS: list[Mutation] = [
     ),
     _m(
         "dataplane-insecure",
-        "gke-multicluster",
+        "eks-multicluster",
         DP1,
         ("configmap", "admin", "admin", "insecure"),
         True,
@@ -285,14 +285,15 @@ CORPUS: list[Mutation] = [
         "wiring.grpc-ingress-tls",
         "the ALB certificate removed: gRPC over cleartext",
     ),
-    _m(
+    Mutation(
         "grpc-no-tls-nginx",
-        "gke-production",
-        CORE,
-        ("common", "ingress", "tls", "enabled"),
-        False,
+        "eks-core",
+        (
+            (CORE, ("common", "ingress", "annotations", "kubernetes.io/ingress.class"), "nginx"),
+            (CORE, ("common", "ingress", "annotations", "alb.ingress.kubernetes.io/certificate-arn"), DELETE),
+        ),
         "wiring.grpc-ingress-tls",
-        "TLS switched off on ingress-nginx",
+        "the Ingress moved to ingress-nginx without TLS: it speaks HTTP/2 (so gRPC) only over TLS",
     ),
     _m(
         "secret-name-typo",
