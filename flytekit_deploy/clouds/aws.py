@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..spec import (
@@ -35,8 +36,10 @@ from ..spec import (
 from ..spec.validators import check_iam_role_arn
 from ._presets import CloudDefaults, Preset, placeholder_buckets, production, production_auth, starter, with_changes
 from ._s3 import S3Store
+from .aws_infra import aws_module
 from .base import BaseCloud, CloudIdentity, ManagedDatabase, named
 from .gateway import ENVOY_GATEWAY, STANDARD_CRDS, GatewayControllerInfo, InstallCommand
+from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = ["CLOUD", "AwsCloud", "ROLE_NAME_KEY", "DEFAULTS", "cloudwatch_template", "region", "account_id"]
 
@@ -292,6 +295,10 @@ class AwsCloud(BaseCloud):
         """flytekit's S3 client on a node without IMDS hop limit 2 needs more time and attempts (upstream's EKS
         overlays set these)."""
         return [{"AWS_METADATA_SERVICE_TIMEOUT": 5}, {"AWS_METADATA_SERVICE_NUM_ATTEMPTS": 20}]
+
+    def infrastructure(self, spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule | None:
+        """S3, RDS and IRSA roles as a Terraform root module (:mod:`.aws_infra`)."""
+        return aws_module(spec, accounts)
 
 
 CLOUD = AwsCloud()

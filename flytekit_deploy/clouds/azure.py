@@ -3,7 +3,7 @@ Azure presets."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..spec import (
@@ -33,8 +33,10 @@ from ._presets import (
     starter,
     with_changes,
 )
+from .azure_infra import azure_module
 from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
 from .gateway import ALL_CERTIFICATES, ENVOY_GATEWAY, GatewayControllerInfo, InstallCommand
+from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = ["CLOUD", "AzureCloud", "AzureBlobStore", "DEFAULTS", "USE_LABEL", "azure_template", "storage_account"]
 
@@ -278,6 +280,10 @@ class AzureCloud(BaseCloud):
         if settings is None:
             return super().account_label(spec)
         return named("Azure subscription", settings.subscription_id, settings.region)
+
+    def infrastructure(self, spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule | None:
+        """The prerequisites as a Terraform root module (:mod:`.azure_infra`)."""
+        return azure_module(spec, accounts)
 
 
 CLOUD = AzureCloud()

@@ -8,7 +8,7 @@ overrides only what differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -25,6 +25,7 @@ from ..spec import (
 )
 from ._presets import Preset
 from .gateway import CONTOUR, ENVOY_GATEWAY, GatewayControllerInfo
+from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = [
     "Cloud",
@@ -354,6 +355,11 @@ class Cloud(Protocol):
         """What must exist in the cloud before installing (buckets, database, identities)."""
         ...
 
+    def infrastructure(self, spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule | None:
+        """The prerequisites of :meth:`prerequisites` as a Terraform root module whose identities bind exactly
+        ``accounts`` (the ServiceAccounts the rendered releases annotate); None when the cloud has none."""
+        ...
+
     def evidence(self, facts: StoreFacts) -> int:
         """How strongly a values file's storage says "this cloud" (0: not at all); the importer takes the
         strongest, after the identity annotation, which is decisive."""
@@ -430,6 +436,9 @@ class BaseCloud:
     @property
     def default_database_flavour(self) -> DatabaseFlavour:
         return self.database.flavour if self.database is not None else DatabaseFlavour.EXTERNAL
+
+    def infrastructure(self, spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule | None:
+        return None
 
     def prerequisites(self, spec: DeploymentSpec) -> tuple[Prerequisite, ...]:
         """The buckets, the database and the cloud identities the spec names, when they belong to this cloud."""

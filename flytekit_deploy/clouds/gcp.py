@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..spec import (
@@ -34,6 +35,8 @@ from ._presets import (
 )
 from .base import BaseCloud, BinaryStorage, CloudIdentity, ManagedDatabase, StoreFacts, TaskAccess, ValuesReader, named
 from .gateway import ALL_CERTIFICATES, ENVOY_GATEWAY, GatewayControllerInfo
+from .gcp_infra import gcp_module
+from .hcl import InfraModule, ServiceAccountRef
 
 __all__ = ["CLOUD", "GcpCloud", "GcsStore", "DEFAULTS", "stackdriver_template"]
 
@@ -265,6 +268,10 @@ class GcpCloud(BaseCloud):
             "gpu-partition-size-node-label": "cloud.google.com/gke-gpu-partition-size",
             "resource-tolerations": [{"nvidia.com/gpu": [toleration]}],
         }
+
+    def infrastructure(self, spec: DeploymentSpec, accounts: Sequence[ServiceAccountRef]) -> InfraModule | None:
+        """The prerequisites as a Terraform root module (:mod:`.gcp_infra`)."""
+        return gcp_module(spec, accounts)
 
 
 CLOUD = GcpCloud()

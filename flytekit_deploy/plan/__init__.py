@@ -16,6 +16,7 @@ from .commands import Step, install_steps, postrender_flag, secret_command
 from .flytectl import flytectl_config
 from .gateway_steps import with_gateway_steps
 from .guide import install_guide, install_script
+from .infra import files_of, infra_result
 
 __all__ = ["Plan", "build_plan", "Step", "secret_command"]
 
@@ -83,6 +84,9 @@ class Plan:
         if self.gateway is not None:
             out[MANIFEST_FILE] = gateway_manifest_yaml(self.gateway)
         out["spec.yaml"] = dump_spec(self.spec)
+        infra = infra_result(self.spec, self.releases)
+        if infra is not None:
+            out.update(files_of(infra))
         return out
 
 

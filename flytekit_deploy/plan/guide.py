@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..charts.common import PLACEHOLDER_IN_TEXT
 from ..charts.gateway_api import MANIFEST_FILE
 from .commands import kube_context
+from .infra import guide_section
 from .shell import comment
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def summary(plan: Plan) -> str:
 
 def install_guide(plan: Plan) -> str:
     out = ["# Install guide", "", "```text", summary(plan), "```", ""]
+    out += guide_section(plan.spec, plan.releases)
     if plan.placeholders:
         out += ["## Fill in first", "", "These inputs are still placeholders in the values files:", ""]
         out += [

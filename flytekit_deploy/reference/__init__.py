@@ -80,6 +80,7 @@ from .plans import (
     secrets_table,
     values_block,
 )
+from .prerequisites import prerequisites_section, resource_types
 from .runbook import (
     SpecSource,
     deployment_summary,
@@ -115,6 +116,8 @@ __all__ = [
     "storage_table",
     "EXCLUDED_FIELDS",
     "GENERAL_SECTION",
+    "prerequisites_section",
+    "resource_types",
     "PRESET_COLUMNS",
     "PROBE",
     "RULE_GROUP_TITLES",

@@ -139,7 +139,8 @@ def offer_plan_files(source: SpecSource) -> Any:
 
     from ..wiki.downloads import offer_download
 
-    links = [offer_download(name, text).data for name, text in plan_files(source).items()]
+    # infra/main.tf and its siblings become infra-main.tf...: a download is one plain file name
+    links = [offer_download(name.replace("/", "-"), text).data for name, text in plan_files(source).items()]
     name = html.escape(load_deployment(source).name)
     head = f"<p>The files of <code>{name}</code>, as <code>flytekit-deploy values</code> writes them:</p>"
     return HTML(head + "<ul>" + "".join(f"<li>{link}</li>" for link in links) + "</ul>")

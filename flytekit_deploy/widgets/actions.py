@@ -143,6 +143,7 @@ class Controller(Protocol):
     def load(self, source: DeploymentSpec | str | Path) -> None: ...
     def load_text(self, text: str, source: str = "upload") -> None: ...
     def import_values(self, path: str | Path, chart: str) -> str: ...
+    def fill_from_terraform(self, path: str | Path) -> str: ...
     def save_spec(self, path: str | Path, *, force: bool = False) -> Path: ...
     def write_plan(self, folder: str | Path, *, force: bool = False) -> list[Path]: ...
     def download_link(self) -> str: ...
@@ -186,6 +187,13 @@ class ActionBar:
         if not charts:
             self.import_button.disabled = True
             self.import_button.tooltip = "the values importer is not part of this installation yet"
+        self.tf_outputs = w.Text(value="", placeholder="infra-outputs.json", description="TF outputs", **wide)
+        self.fill_button = w.Button(
+            description="Fill from Terraform",
+            icon="cloud-download",
+            tooltip="Fill the placeholders `terraform -chdir=infra output -json` answers",
+            **fit,
+        )
         self.out_dir = w.Text(value="out", description="Output", **wide)
         self.force = w.Checkbox(
             value=False, description="Overwrite files that differ (each old copy is kept as a .bak file)", indent=False
@@ -226,6 +234,7 @@ class ActionBar:
             lambda _b: self._ask(f"Replace the whole form with an import of {self.values_path.value}?", self._import)
         )
         self.write_button.on_click(lambda _b: self._do(lambda: self._write()))
+        self.fill_button.on_click(lambda _b: self._do(lambda: self._fill_terraform()))
         self.zip_button.on_click(lambda _b: self._do(lambda: self._zip()))
         self.undo_button.on_click(lambda _b: self._do(lambda: self._undo()))
         self.upload.observe(lambda _c: self._ask_upload(), names="value")
@@ -237,6 +246,7 @@ class ActionBar:
                 w.HBox([self.preset, self.preset_button, self.undo_button]),
                 w.HBox([self.spec_path, self.load_button, self.save_button, self.upload]),
                 w.HBox([self.values_path, self.import_chart, self.import_button]),
+                w.HBox([self.tf_outputs, self.fill_button]),
                 w.HBox([self.out_dir, self.write_button, self.zip_button, self.force]),
                 self.confirm_box,
                 self.link,
@@ -326,6 +336,9 @@ class ActionBar:
     def _import(self) -> str:
         summary = self.controller.import_values(self.values_path.value, str(self.import_chart.value))
         return f"Imported {self.values_path.value}:\n{summary}"
+
+    def _fill_terraform(self) -> str:
+        return f"Filled from {self.tf_outputs.value}:\n" + self.controller.fill_from_terraform(self.tf_outputs.value)
 
     def _write(self) -> str:
         folder = Path(self.out_dir.value).expanduser().resolve()

@@ -384,6 +384,19 @@ class Configurator:
         self._load_spec(result.spec, str(path))
         return str(result.summary())
 
+    def fill_from_terraform(self, path: str | Path) -> str:
+        """Fill the placeholders ``terraform output -json`` of ``infra/`` answers (see ``flytekit-deploy fill``)
+        into the form; returns what was filled and what is still open."""
+        from ..plan.fill import fill_from_outputs, read_outputs
+
+        self._require_valid()
+        result = fill_from_outputs(self.spec, read_outputs(Path(path)))
+        self._load_spec(result.spec, str(path))
+        lines = [f"{spec_path}: {marker} -> {value}" for spec_path, marker, value in result.filled]
+        lines += [f"kept {spec_path} = {current} (terraform says {value})" for spec_path, current, value in result.kept]
+        lines.append(f"still open: {', '.join(result.still_open)}" if result.still_open else "no placeholder left")
+        return "\n".join(lines)
+
     @property
     def can_undo(self) -> bool:
         return bool(self.history)

@@ -88,6 +88,7 @@ def test_script_refuses_to_run_while_placeholders_remain(preset: str, tmp_path: 
     plan = build_plan(get_preset(preset))
     (tmp_path / "plan").mkdir()
     for name, text in plan.files().items():
+        (tmp_path / "plan" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "plan" / name).write_text(text)
     done, calls = _run(plan.files()["install.sh"], tmp_path)
     assert done.returncode == 1

@@ -91,8 +91,13 @@ def test_a_bad_spec_file_leaves_the_form_as_it_was(configurator: Configurator, t
 def test_upload_a_spec(configurator: Configurator) -> None:
     text = dump_spec(get_preset("gke-starter")).encode()
     configurator.actions.upload.value = (
-        {"name": "gke.yaml", "type": "application/x-yaml", "size": len(text), "content": memoryview(text),
-         "last_modified": datetime.now(timezone.utc)},
+        {
+            "name": "gke.yaml",
+            "type": "application/x-yaml",
+            "size": len(text),
+            "content": memoryview(text),
+            "last_modified": datetime.now(timezone.utc),
+        },
     )
     assert configurator.spec.environment.value == "local"
     configurator.actions.confirm_yes.click()
@@ -153,6 +158,22 @@ def test_import_values(configurator: Configurator, tmp_path: Path) -> None:
     configurator.actions.import_button.click()
     configurator.actions.confirm_yes.click()
     assert "no such file" in configurator.actions.message.value
+
+
+def test_fill_from_terraform_button(configurator: Configurator) -> None:
+    """The configurator's action for `fill --from-terraform`: the recorded outputs of a preset fill the form."""
+    fixture = Path(__file__).resolve().parents[1] / "plan" / "fixtures" / "terraform-outputs" / "aks-starter.json"
+    configurator.apply_preset("aks-starter")
+    bar = configurator.actions
+    bar.tf_outputs.value = str(fixture)
+    bar.fill_button.click()
+    message = bar.message.value
+    assert "identity.backend: &lt;FLYTE_BACKEND_CLIENT_ID&gt; -&gt; 3f1c2a4e-8b7d-4c21-9e5f-0a1b2c3d4e5f" in message
+    assert configurator.spec.identity.backend == "3f1c2a4e-8b7d-4c21-9e5f-0a1b2c3d4e5f"
+    assert configurator.spec.database.host == "flyte-postgres.postgres.database.azure.com"
+    bar.tf_outputs.value = str(fixture.with_name("missing.json"))
+    bar.fill_button.click()
+    assert "no such file" in bar.message.value
 
 
 def test_replacing_the_form_can_be_cancelled_and_undone(configurator: Configurator) -> None:
