@@ -48,7 +48,8 @@ def doctor_findings(
     explicit: bool = True,
     engine: str = "auto",
 ) -> list[Finding]:
-    """Render ``plan`` on the real v1.16.8 charts and return render failures + runtime-config + wiring findings.
+    """Render ``plan`` on the real v1.16.8 charts and return render failures + runtime-config + wiring findings, and
+    the ``infra/`` module's bindings checked against the rendered ServiceAccounts and buckets.
 
     ``charts_source`` is a folder of chart folders (else ``$FLYTEKIT_DEPLOY_CHARTS`` or the kit's cache); a
     prepared ``charts`` set skips preparing. Missing charts or no Helm engine become one finding that says how
@@ -60,6 +61,7 @@ def doctor_findings(
     ``helm`` binary.
     """
     from ..checks.chart_source import find_helm, locate_chart_source, prepare_charts
+    from ..checks.infra import infra_findings
     from ..checks.plan_render import render_plan
 
     if charts is None:
@@ -92,4 +94,4 @@ def doctor_findings(
         for note in result.notes
         if note.severity is Severity.ERROR
     ]
-    return list(rendered.failures) + broken + runtime_findings(plan, rendered)
+    return list(rendered.failures) + broken + runtime_findings(plan, rendered) + infra_findings(plan, rendered)
