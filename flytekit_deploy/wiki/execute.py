@@ -190,7 +190,8 @@ def ensure_executed(task: ExecutionTask) -> ExecutionResult:
 KERNEL_STARTUP_SECONDS = 120
 """How long a kernel may take to answer its first request; a loaded 2-core machine has needed more than 60."""
 KERNEL_START_ATTEMPTS = 2
-"""A kernel that never answers (a lost port race, a crash before the first request) is started once more."""
+"""A kernel that never answers (a lost port race, a crash before the first request: seen in CI as "Kernel died
+before replying to kernel_info") is started once more."""
 
 
 def _run(task: ExecutionTask) -> str:
@@ -204,7 +205,8 @@ def _run(task: ExecutionTask) -> str:
                     [
                         Problem(
                             task.notebook.name,
-                            f"the {task.kernel_name} kernel did not answer within {KERNEL_STARTUP_SECONDS} s, "
+                            f"the {task.kernel_name} kernel did not answer (or died while starting) within "
+                            f"{KERNEL_STARTUP_SECONDS} s, "
                             f"{attempt} times ({silent.log_tail or 'it printed nothing'})",
                             "check that `jupyter kernelspec list` shows the kernel and that it starts by hand",
                         )
@@ -212,6 +214,22 @@ def _run(task: ExecutionTask) -> str:
                     source="wiki",
                 ) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying to kernel_info")
+"""jupyter_client's words for a kernel that never served its first request: nothing of the notebook ran yet."""
+
+
+def is_kernel_start_failure(error: Exception) -> bool:
+    """Whether ``error`` says the kernel never answered its first request (silent, or crashed while starting), so
+    starting it once more cannot run any cell twice.
+
+    >>> is_kernel_start_failure(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> is_kernel_start_failure(RuntimeError("cell failed"))
+    False
+    """
+    return any(words in str(error) for words in _START_FAILURES)
 
 
 class _KernelNeverAnswered(Exception):
@@ -256,7 +274,7 @@ def _run_once(task: ExecutionTask) -> str:
         except DeadKernelError:
             raise _cell_error(name, client.nb, "DeadKernelError", f"the kernel died ({log_tail()})") from None
         except RuntimeError as exc:
-            if "Kernel didn't respond" not in str(exc):
+            if not is_kernel_start_failure(exc):
                 raise
             raise _KernelNeverAnswered(log_tail()) from None
         except NoSuchKernel:
