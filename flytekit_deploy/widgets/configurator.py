@@ -20,7 +20,7 @@ import ipywidgets as w
 from ..clouds.registry import gateway_choices
 from ..errors import Problem, SpecError
 from ..presets import PRESETS, get_preset
-from ..spec import DeploymentSpec, load_spec, parse_spec, spec_from_dict
+from ..spec import DeploymentSpec, Environment, load_spec, parse_spec, spec_from_dict
 from .actions import ActionBar, import_values_file, plan_zip, save_spec_file, write_plan_folder, zip_link
 from .autosave import Autosave
 from .editors import Editor, ListEditor, MapEditor, ScalarEditor
@@ -56,13 +56,8 @@ def _short(value: Any) -> str:
 
 
 def _settings_fields() -> tuple[str, ...]:
-    """The spec's per-environment settings blocks (``local``, ``aws``, ...): optional models whose description
-    names the environment they belong to."""
-    return tuple(
-        name
-        for name, info in DeploymentSpec.model_fields.items()
-        if "(environment " in (info.description or "") and info.default is None
-    )
+    """The spec's per-environment settings blocks (``local``, ``aws``, ...), as the spec names them."""
+    return tuple(environment.section for environment in Environment)
 
 
 def _flat(data: Any, path: str = "") -> dict[str, Any]:
